@@ -1,0 +1,111 @@
+/*
+ * Configuration: defaults < file < environment < flags.
+ *
+ * The file is systemd EnvironmentFile= syntax: KEY=VALUE lines, '#' or ';'
+ * comments, optional single or double quotes, "export " tolerated.  Every
+ * key is listed in keys[] of config.c with its type, range and default;
+ * an unknown key in a file, a bad number or an out-of-range value is an
+ * error that names the key, the origin (file:line, "environment",
+ * "command line") and the allowed range.
+ */
+#ifndef OCF_CONFIG_H
+#define OCF_CONFIG_H
+
+#include <stddef.h>
+
+#define OCF_CONFIG_FILE "/etc/ocf/ocf.conf"
+#define OCF_ERRLEN 512
+
+enum ocf_fail_on { OCF_FAIL_ON_DOWN, OCF_FAIL_ON_NOTREADY };
+enum ocf_failback { OCF_FAILBACK_AUTO, OCF_FAILBACK_DELAYED, OCF_FAILBACK_MANUAL };
+
+struct ocf_config {
+	/* the primary; primary_url is derived by ocf_config_finish() */
+	char primary_ip[256];
+	int primary_port;
+	char primary_url_set[1024];	/* PRIMARY_URL as given */
+	char primary_url[1024];		/* effective base URL, no trailing '/' */
+
+	/* timing (seconds, decimals allowed) and thresholds */
+	double check_interval, fast_interval, probe_timeout;
+	double ready_timeout, stop_timeout, hold_down, hook_timeout;
+	int fail_threshold, rise_threshold;
+	enum ocf_fail_on fail_on;	/* FAIL_ON=down|notready */
+	double notready_grace;		/* NOTREADY_GRACE: with FAIL_ON=notready */
+	enum ocf_failback failback;	/* FAILBACK=auto|delayed|manual */
+	double failback_delay;		/* FAILBACK_DELAY: with FAILBACK=delayed */
+	int flap_max;			/* FLAP_MAX transitions ... */
+	double flap_window;		/* ... within FLAP_WINDOW seconds latch */
+
+	/* probing */
+	char ca_file[1024];		/* CA_FILE: CA bundle for https */
+	char token_file[1024];		/* TOKEN_FILE: bearer token, read at use */
+
+	/* the local gateway */
+	char gateway_service[256];	/* GATEWAY_SERVICE (systemd unit) */
+	char gateway_cmd[4096];		/* GATEWAY_CMD: run it ourselves */
+	char gateway_url[1024];		/* GATEWAY_URL */
+	char openclaw_user[64];		/* OPENCLAW_USER; "" = do not switch */
+
+	/* sync */
+	char workspace[1024];		/* WORKSPACE: git checkout */
+	char sync_remote[256];		/* SYNC_REMOTE: remote name [origin] */
+	char sync_branch[256];		/* SYNC_BRANCH: "" = current branch */
+	double sync_timeout;		/* SYNC_TIMEOUT: bound of one git op */
+	char git_token_file[1024];	/* GIT_TOKEN_FILE: https token */
+	char ssh_key[1024];		/* SSH_KEY: identity for git and rsync */
+	char ssh_known_hosts[1024];	/* SSH_KNOWN_HOSTS: known_hosts file */
+	int ssh_port;			/* SSH_PORT: for rsync [22] */
+	char secrets_host[256];		/* SECRETS_HOST: user@host */
+	char secrets_src[1024];		/* SECRETS_SRC: remote path [.secrets/] */
+	char secrets_dir[1024];		/* SECRETS_DIR: "" = ~OPENCLAW_USER/.secrets */
+	char node_name[256];		/* NODE_NAME: "" = hostname */
+
+	/* transitions */
+	char hooks_dir[1024];		/* HOOKS_DIR */
+	char notify_url[1024];		/* NOTIFY_URL */
+	char state_dir[1024];		/* STATE_DIR */
+};
+
+/* fill every field with its default */
+void ocf_config_defaults(struct ocf_config *c);
+
+/*
+ * Read a file.  path NULL means OCF_CONFIG_FILE, which may be absent;
+ * an explicit path must exist.  Returns 0, or -1 with err filled.
+ */
+int ocf_config_load_file(struct ocf_config *c, const char *path,
+    char *err, size_t errlen);
+
+/* parse a whole file's text; name is used in messages (fuzz target) */
+int ocf_config_parse(struct ocf_config *c, const char *text, size_t len,
+    const char *name, char *err, size_t errlen);
+
+/* every known key present in the environment overrides */
+int ocf_config_load_env(struct ocf_config *c, char *err, size_t errlen);
+
+/* set one key (flags); origin is used in messages, e.g. "command line" */
+int ocf_config_set(struct ocf_config *c, const char *key, const char *value,
+    const char *origin, char *err, size_t errlen);
+
+/* validate cross-key rules and derive primary_url; need_primary: the
+ * primary's address is required */
+int ocf_config_finish(struct ocf_config *c, int need_primary,
+    char *err, size_t errlen);
+
+/*
+ * The usual sequence for a tool: defaults, file (path may be NULL), env,
+ * finish.  Logs the error itself and returns -1 (the caller exits 3).
+ * Flags given on the command line are applied by the caller with
+ * ocf_config_set() between load and finish, hence the split API below.
+ */
+int ocf_config_load(struct ocf_config *c, const char *path);
+
+/* the key table, for `ocf-... --dump-config` style listings and docs */
+size_t ocf_config_nkeys(void);
+const char *ocf_config_key(size_t i);
+/* current value of key i as text (into buf) */
+const char *ocf_config_value(const struct ocf_config *c, size_t i,
+    char *buf, size_t len);
+
+#endif

@@ -1,0 +1,20 @@
+#include "exitcode.h"
+
+const char *
+ocf_exit_name(int code)
+{
+	static const char *const names[] = {
+		"OK", "WARNING", "CRITICAL", "UNKNOWN", "REFUSED"
+	};
+
+	if (code < 0 || code > OCF_REFUSED)
+		return "UNKNOWN";
+	return names[code];
+}
+
+int
+ocf_exit_worst(int a, int b)
+{
+	/* rank: OK < WARNING < CRITICAL < UNKNOWN < REFUSED */
+	return a > b ? a : b;
+}

@@ -1,0 +1,80 @@
+/*
+ * Running other programs: always an argv and execve, never a shell.
+ */
+#ifndef OCF_SPAWN_H
+#define OCF_SPAWN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct ocf_spawn_opts {
+	/* "NAME=VALUE" strings added to (or replacing in) the environment */
+	const char *const *env;
+	/* start from a minimal environment (PATH, HOME, USER, LOGNAME, LANG,
+	 * TZ) instead of inheriting ours; env is added on top */
+	int clean_env;
+	/* when we are root and user is non-empty: setgid/initgroups/setuid to
+	 * it and set HOME, USER, LOGNAME from its passwd entry */
+	const char *user;
+	/* own session and process group (setsid), so the whole group can be
+	 * signalled and it survives our exit */
+	int new_session;
+	/* stdout and stderr appended to this file (created 0600); NULL keeps
+	 * ours.  stdin is always /dev/null */
+	const char *log_path;
+	/* working directory; NULL keeps ours (HOME of user when user is set) */
+	const char *cwd;
+};
+
+/*
+ * Fork and exec argv[0] (looked up in PATH when it has no '/').  An exec
+ * failure in the child is reported here, not as a mysterious exit 127:
+ * the child writes errno to a close-on-exec pipe.  Returns the pid, or -1
+ * with err filled.
+ */
+pid_t ocf_spawn(char *const argv[], const struct ocf_spawn_opts *o,
+    char *err, size_t errlen);
+
+/* wait for pid up to timeout seconds (< 0: forever).  Returns 0 and the
+ * wait status when it exited, 1 on timeout, -1 on error */
+int ocf_wait(pid_t pid, double timeout, int *status);
+
+/*
+ * Spawn argv in its own process group, wait up to timeout; on timeout
+ * SIGTERM the group, then SIGKILL after 2 s.  Returns the exit code
+ * (0..255), 128+signal when killed by a signal, -1 when it could not be
+ * started, -2 on timeout.
+ */
+int ocf_run(char *const argv[], const struct ocf_spawn_opts *o,
+    double timeout, char *err, size_t errlen);
+
+/*
+ * Split a command line like systemd's ExecStart=: words separated by
+ * whitespace; "double" and 'single' quotes group; backslash escapes the
+ * next character (outside single quotes); no variables, no globbing, no
+ * shell.  Returns 0 and a NULL-terminated malloc'd argv (free it with
+ * ocf_argv_free), or -1 with err (unterminated quote, empty line).
+ */
+int ocf_split_cmdline(const char *line, char ***argv, char *err,
+    size_t errlen);
+void ocf_argv_free(char **argv);
+
+/* start time of pid in clock ticks since boot (/proc/PID/stat field 22);
+ * 0 and *t set, or -1 when there is no such process */
+int ocf_proc_start_time(pid_t pid, unsigned long long *t);
+
+/* true when pid exists and still has the recorded start time */
+int ocf_proc_same(pid_t pid, unsigned long long start);
+
+/* number of live (non-zombie) processes in process group pgid */
+int ocf_pgrp_count(pid_t pgid);
+
+/*
+ * Stop a whole process group: SIGTERM, wait up to timeout seconds for
+ * every process of the group to exit, then SIGKILL and wait again
+ * (bounded).  Reaps pgid itself when it is our child.  Returns 0 when the
+ * group is gone, 1 when SIGKILL was needed, -1 if processes remain.
+ */
+int ocf_pgrp_stop(pid_t pgid, double timeout);
+
+#endif
