@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#define OCF_STATE_ERRLEN 512
+
 enum ocf_role { OCF_ROLE_STANDBY, OCF_ROLE_ACTIVE, OCF_ROLE_FAILED };
 
 struct ocf_state {

@@ -1,0 +1,147 @@
+/* ocf-probe: one health check of an OpenClaw gateway */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "exitcode.h"
+#include "log.h"
+#include "probe.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: ocf-probe [-46hjlqv] [-C cafile] [-c file] "
+	    "[-T tokenfile] [-t timeout]\n"
+	    "                 [url | host[:port]]\n");
+}
+
+/* a target on the command line: a URL, or host[:port] / [v6]:port */
+static int
+target_url(const char *arg, int port, char *buf, size_t len)
+{
+	const char *colon;
+
+	if (strncmp(arg, "http://", 7) == 0 || strncmp(arg, "https://", 8) == 0)
+		return snprintf(buf, len, "%s", arg) < (int)len ? 0 : -1;
+	if (*arg == '\0' || strpbrk(arg, "/?#@ \t") != NULL)
+		return -1;
+	if (*arg == '[')
+		colon = strstr(arg, "]:") ? strstr(arg, "]:") + 1 : NULL;
+	else
+		colon = strchr(arg, ':') == strrchr(arg, ':') ?
+		    strchr(arg, ':') : NULL;
+	if (colon != NULL)
+		return snprintf(buf, len, "http://%s", arg) < (int)len ? 0 : -1;
+	if (strchr(arg, ':') != NULL && *arg != '[')	/* bare IPv6 */
+		return snprintf(buf, len, "http://[%s]:%d", arg, port) <
+		    (int)len ? 0 : -1;
+	return snprintf(buf, len, "http://%s:%d", arg, port) < (int)len ? 0 : -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "local", no_argument, NULL, 'l' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ocf_config cfg;
+	struct ocf_probe_opts o;
+	struct ocf_probe_result r;
+	const char *conf = NULL, *cafile = NULL, *token = NULL, *timeout = NULL;
+	char url[1200], line[1600], err[OCF_ERRLEN];
+	int ch, ipv = 0, json = 0, local = 0, quiet = 0;
+
+	ocf_log_init(argv[0], 0);
+	while ((ch = getopt_long(argc, argv, "46C:c:hjlqT:t:v", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case '4':
+		case '6':
+			ipv = ch - '0';
+			break;
+		case 'C':
+			cafile = optarg;
+			break;
+		case 'c':
+			conf = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return ocf_stdout_close() == 0 ? OCF_OK : OCF_UNKNOWN;
+		case 'j':
+			json = 1;
+			break;
+		case 'l':
+			local = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'T':
+			token = optarg;
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		case 'v':
+			ocf_log_level(LOG_DEBUG);
+			break;
+		default:
+			usage(stderr);
+			return OCF_UNKNOWN;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1 || (argc == 1 && local)) {
+		usage(stderr);
+		return OCF_UNKNOWN;
+	}
+
+	if (ocf_config_load(&cfg, conf) == -1)
+		return OCF_UNKNOWN;
+	if ((timeout != NULL && ocf_config_set(&cfg, "PROBE_TIMEOUT", timeout,
+	    "command line", err, sizeof(err)) == -1) ||
+	    (cafile != NULL && ocf_config_set(&cfg, "CA_FILE", cafile,
+	    "command line", err, sizeof(err)) == -1) ||
+	    (token != NULL && ocf_config_set(&cfg, "TOKEN_FILE", token,
+	    "command line", err, sizeof(err)) == -1) ||
+	    ocf_config_finish(&cfg, argc == 0 && !local, err, sizeof(err)) == -1) {
+		ocf_err("%s", err);
+		return OCF_UNKNOWN;
+	}
+	if (argc == 1 && target_url(argv[0], cfg.primary_port, url,
+	    sizeof(url)) == -1) {
+		ocf_err("'%s' is not a URL or host[:port]", argv[0]);
+		return OCF_UNKNOWN;
+	}
+	if (argc == 0)
+		snprintf(url, sizeof(url), "%s",
+		    local ? cfg.gateway_url : cfg.primary_url);
+
+	o = (struct ocf_probe_opts){
+		.url = url,
+		.timeout = cfg.probe_timeout,
+		.ca_file = cfg.ca_file,
+		.token_file = cfg.token_file,
+		.ipv = ipv,
+	};
+	ocf_debug("checking '%s' within %gs", url, cfg.probe_timeout);
+	ocf_probe(&o, &r);
+	if (json)
+		ocf_probe_json(&r, url, line, sizeof(line));
+	else
+		ocf_probe_format(&r, url, line, sizeof(line));
+	if (!quiet)
+		puts(line);
+	if (ocf_stdout_close() == -1)
+		return OCF_UNKNOWN;
+	return r.status;
+}

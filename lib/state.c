@@ -1,0 +1,471 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "state.h"
+
+#define STATE_VERSION 1
+#define STATE_MAX (64 * 1024)
+#define END_LINE "# end"
+
+enum ftype { F_ROLE, F_BOOL, F_INT, F_LONG, F_ULL, F_TIME, F_STR };
+
+struct field {
+	const char *key;
+	enum ftype type;
+	size_t off, size;
+};
+
+#define FLD(k, t, m) { k, t, offsetof(struct ocf_state, m), \
+	sizeof(((struct ocf_state *)0)->m) }
+
+static const struct field fields[] = {
+	FLD("ROLE", F_ROLE, role),
+	FLD("MAINTENANCE", F_BOOL, maintenance),
+	FLD("LATCHED", F_BOOL, latched),
+	FLD("PRIMARY", F_STR, primary),
+	FLD("FAILS", F_INT, fails),
+	FLD("RISES", F_INT, rises),
+	FLD("LAST_PROBE", F_TIME, last_probe),
+	FLD("LAST_TRANSITION", F_TIME, last_transition),
+	FLD("TRANSITIONS", F_LONG, transitions),
+	FLD("TRANSITION", F_STR, transition),
+	FLD("TRANSITION_PID", F_LONG, transition_pid),
+	FLD("TRANSITION_PID_START", F_ULL, transition_pid_start),
+	FLD("GATEWAY_PID", F_LONG, gateway_pid),
+	FLD("GATEWAY_START", F_ULL, gateway_start),
+	FLD("LAST_ERROR", F_STR, last_error),
+	FLD("FLAP_TIMES", F_STR, flap_times),
+	FLD("PULL", F_STR, pull),
+	FLD("PULL_AT", F_TIME, pull_at),
+	FLD("PUSH", F_STR, push),
+	FLD("PUSH_AT", F_TIME, push_at),
+	FLD("SECRETS", F_STR, secrets),
+	FLD("SECRETS_AT", F_TIME, secrets_at),
+	FLD("SYNC_DETAIL", F_STR, sync_detail),
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static const char *const roles[] = { "standby", "active", "failed" };
+
+void
+ocf_state_init(struct ocf_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->role = OCF_ROLE_STANDBY;
+	snprintf(s->primary, sizeof(s->primary), "unknown");
+}
+
+const char *
+ocf_role_name(enum ocf_role r)
+{
+	return (unsigned)r < 3 ? roles[r] : "invalid";
+}
+
+int
+ocf_role_parse(const char *str, enum ocf_role *r)
+{
+	for (unsigned i = 0; i < 3; i++)
+		if (strcmp(str, roles[i]) == 0) {
+			*r = (enum ocf_role)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+ocf_state_path(const char *dir, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
+
+/* append to buf at *at; returns -1 once it no longer fits */
+static int
+put(char *buf, size_t len, size_t *at, const char *s, size_t n)
+{
+	if (*at + n >= len)
+		return -1;
+	memcpy(buf + *at, s, n);
+	*at += n;
+	buf[*at] = '\0';
+	return 0;
+}
+
+/* KEY='value' with ' as '\'' and control characters as '?' */
+static int
+put_quoted(char *buf, size_t len, size_t *at, const char *key,
+    const char *val)
+{
+	if (put(buf, len, at, key, strlen(key)) == -1 ||
+	    put(buf, len, at, "='", 2) == -1)
+		return -1;
+	for (const char *p = val; *p != '\0'; p++) {
+		int r;
+
+		if (*p == '\'')
+			r = put(buf, len, at, "'\\''", 4);
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			r = put(buf, len, at, "?", 1);
+		else
+			r = put(buf, len, at, p, 1);
+		if (r == -1)
+			return -1;
+	}
+	return put(buf, len, at, "'\n", 2);
+}
+
+static void
+field_text(const struct ocf_state *s, const struct field *f, char *v,
+    size_t vlen)
+{
+	const char *p = (const char *)s + f->off;
+
+	switch (f->type) {
+	case F_ROLE:
+		snprintf(v, vlen, "%s", ocf_role_name(*(const enum ocf_role *)p));
+		break;
+	case F_BOOL:
+	case F_INT:
+		snprintf(v, vlen, "%d", *(const int *)p);
+		break;
+	case F_LONG:
+		snprintf(v, vlen, "%ld", *(const long *)p);
+		break;
+	case F_ULL:
+		snprintf(v, vlen, "%llu", *(const unsigned long long *)p);
+		break;
+	case F_TIME:
+		snprintf(v, vlen, "%.3f", *(const double *)p);
+		break;
+	case F_STR:
+		snprintf(v, vlen, "%s", p);
+		break;
+	}
+}
+
+long
+ocf_state_format(const struct ocf_state *s, char *buf, size_t len)
+{
+	static const char head[] =
+	    "# ocf state: written by ocf tools, safe to source from sh\n";
+	char v[600], ver[32];
+	size_t at = 0;
+
+	snprintf(ver, sizeof(ver), "%d", STATE_VERSION);
+	if (put(buf, len, &at, head, sizeof(head) - 1) == -1 ||
+	    put_quoted(buf, len, &at, "VERSION", ver) == -1)
+		return -1;
+	for (size_t i = 0; i < NFIELDS; i++) {
+		field_text(s, &fields[i], v, sizeof(v));
+		if (put_quoted(buf, len, &at, fields[i].key, v) == -1)
+			return -1;
+	}
+	if (put(buf, len, &at, END_LINE "\n", sizeof(END_LINE)) == -1)
+		return -1;
+	return (long)at;
+}
+
+/* the value of one KEY='...' line: quoted segments joined by \' */
+static int
+unquote(const char *p, const char *end, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (;;) {
+		if (p >= end || *p++ != '\'')
+			return -1;
+		while (p < end && *p != '\'') {
+			if (n + 1 >= outlen)
+				return -1;
+			out[n++] = *p++;
+		}
+		if (p >= end)
+			return -1;	/* unterminated */
+		p++;
+		if (p == end)
+			break;
+		if (end - p < 2 || p[0] != '\\' || p[1] != '\'')
+			return -1;
+		if (n + 1 >= outlen)
+			return -1;
+		out[n++] = '\'';
+		p += 2;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static int
+parse_num(const char *v, enum ftype t, void *dst)
+{
+	char *end;
+
+	if (*v == '\0' || *v == ' ' || *v == '+')
+		return -1;
+	errno = 0;
+	if (t == F_TIME) {
+		double d = strtod(v, &end);
+
+		if (errno || *end != '\0' || !isfinite(d) || d < 0)
+			return -1;
+		*(double *)dst = d;
+	} else if (t == F_ULL) {
+		unsigned long long u;
+
+		if (*v == '-')
+			return -1;
+		u = strtoull(v, &end, 10);
+		if (errno || *end != '\0')
+			return -1;
+		*(unsigned long long *)dst = u;
+	} else {
+		long l = strtol(v, &end, 10);
+
+		if (errno || *end != '\0' || l < 0)
+			return -1;
+		if (t == F_LONG) {
+			*(long *)dst = l;
+		} else {
+			if (l > INT_MAX || (t == F_BOOL && l > 1))
+				return -1;
+			*(int *)dst = (int)l;
+		}
+	}
+	return 0;
+}
+
+static int
+set_field(struct ocf_state *s, const struct field *f, const char *v)
+{
+	char *p = (char *)s + f->off;
+
+	switch (f->type) {
+	case F_ROLE:
+		return ocf_role_parse(v, (enum ocf_role *)p);
+	case F_STR:
+		if (strlen(v) >= f->size)
+			return -1;
+		memcpy(p, v, strlen(v) + 1);
+		return 0;
+	default:
+		return parse_num(v, f->type, p);
+	}
+}
+
+static int
+parse_line(struct ocf_state *s, const char *line, const char *end,
+    unsigned *seen, char *err, size_t errlen, int lineno)
+{
+	const char *eq = memchr(line, '=', (size_t)(end - line));
+	char key[32], val[600];
+	size_t klen;
+
+	if (eq == NULL || eq == line || (klen = (size_t)(eq - line)) >= sizeof(key)) {
+		snprintf(err, errlen, "line %d: not KEY='VALUE'", lineno);
+		return -1;
+	}
+	memcpy(key, line, klen);
+	key[klen] = '\0';
+	if (unquote(eq + 1, end, val, sizeof(val)) == -1) {
+		snprintf(err, errlen, "line %d: %s: badly quoted value", lineno,
+		    key);
+		return -1;
+	}
+	if (strcmp(key, "VERSION") == 0) {
+		if (strcmp(val, "1") != 0) {
+			snprintf(err, errlen, "line %d: unsupported VERSION '%s'",
+			    lineno, val);
+			return -1;
+		}
+		*seen |= 1u << NFIELDS;
+		return 0;
+	}
+	for (size_t i = 0; i < NFIELDS; i++) {
+		if (strcmp(key, fields[i].key) != 0)
+			continue;
+		if (set_field(s, &fields[i], val) == -1) {
+			snprintf(err, errlen, "line %d: %s: invalid value '%s'",
+			    lineno, key, val);
+			return -1;
+		}
+		*seen |= 1u << i;
+		return 0;
+	}
+	snprintf(err, errlen, "line %d: unknown key '%s'", lineno, key);
+	return -1;
+}
+
+int
+ocf_state_parse(struct ocf_state *s, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len;
+	unsigned seen = 0;
+	int lineno = 0, ended = 0;
+
+	ocf_state_init(s);
+	if (memchr(text, '\0', len) != NULL) {
+		snprintf(err, errlen, "binary content");
+		return -1;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		lineno++;
+		if (nl == NULL) {
+			snprintf(err, errlen, "line %d: torn (no newline)", lineno);
+			return -1;
+		}
+		if (ended) {
+			snprintf(err, errlen, "line %d: text after '%s'",
+			    lineno, END_LINE);
+			return -1;
+		}
+		if ((size_t)(nl - p) == strlen(END_LINE) &&
+		    memcmp(p, END_LINE, strlen(END_LINE)) == 0)
+			ended = 1;
+		else if (p != nl && *p != '#' &&
+		    parse_line(s, p, nl, &seen, err, errlen, lineno) == -1)
+			return -1;
+		p = nl + 1;
+	}
+	if (!ended) {
+		snprintf(err, errlen, "torn: no '%s' line", END_LINE);
+		return -1;
+	}
+	if (!(seen & 1u << NFIELDS) || !(seen & 1u)) {
+		snprintf(err, errlen, "VERSION or ROLE missing");
+		return -1;
+	}
+	return 0;
+}
+
+int
+ocf_state_load(const char *dir, struct ocf_state *s, char *err, size_t errlen)
+{
+	char path[PATH_MAX], *buf;
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd, r;
+
+	ocf_state_init(s);
+	ocf_state_path(dir, "state", path, sizeof(path));
+	/* O_NOFOLLOW: a symlink planted in place of the state is refused */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			return 1;
+		snprintf(err, errlen, "unable to open '%s': %s", path,
+		    errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > STATE_MAX) {
+		snprintf(err, errlen, "'%s' is not a regular file of at most %d bytes",
+		    path, STATE_MAX);
+		close(fd);
+		return -1;
+	}
+	if ((buf = malloc(STATE_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		close(fd);
+		return -1;
+	}
+	while (got < STATE_MAX &&
+	    (n = read(fd, buf + got, STATE_MAX - got)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "unable to read '%s': %s", path,
+			    strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	r = ocf_state_parse(s, buf, got, err, errlen);
+	free(buf);
+	if (r == -1) {
+		char why[OCF_STATE_ERRLEN];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "'%s' is unreadable: %s", path, why);
+	}
+	return r;
+}
+
+int
+ocf_state_save(const char *dir, const struct ocf_state *s, char *err,
+    size_t errlen)
+{
+	char path[PATH_MAX], buf[8192];
+	long n = ocf_state_format(s, buf, sizeof(buf));
+
+	if (n < 0) {
+		snprintf(err, errlen, "state too large to format");
+		return -1;
+	}
+	ocf_state_path(dir, "state", path, sizeof(path));
+	return ocf_write_atomic(path, buf, (size_t)n, 0644, err, errlen);
+}
+
+int
+ocf_state_dir(const char *dir, char *err, size_t errlen)
+{
+	char copy[PATH_MAX];
+	struct stat st;
+
+	if (*dir != '/') {
+		snprintf(err, errlen, "STATE_DIR '%s' is not an absolute path", dir);
+		return -1;
+	}
+	if (snprintf(copy, sizeof(copy), "%s", dir) >= (int)sizeof(copy)) {
+		snprintf(err, errlen, "STATE_DIR too long");
+		return -1;
+	}
+	/* parents 0755, the directory itself 0700 */
+	for (char *p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) == -1 && errno != EEXIST) {
+			snprintf(err, errlen, "unable to create '%s': %s", copy,
+			    strerror(errno));
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "unable to create '%s': %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) == -1) {
+		snprintf(err, errlen, "unable to stat '%s': %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is not a directory%s", dir,
+		    S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
+		return -1;
+	}
+	if (access(dir, W_OK) == -1) {
+		snprintf(err, errlen, "'%s' is not writable: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}

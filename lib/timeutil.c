@@ -1,0 +1,59 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "timeutil.h"
+
+static double
+clock_seconds(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double
+ocf_mono(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
+}
+
+double
+ocf_wall(void)
+{
+	return clock_seconds(CLOCK_REALTIME);
+}
+
+int
+ocf_sleep(double s)
+{
+	struct timespec ts;
+
+	if (!(s > 0))
+		return 0;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	if (ts.tv_nsec >= 1000000000L)
+		ts.tv_nsec = 999999999L;
+	/* an interrupted sleep returns, so a signal handler's flag is seen */
+	return nanosleep(&ts, NULL) == 0 ? 0 : -1;
+}
+
+const char *
+ocf_iso8601(double wall, char *buf, unsigned long len)
+{
+	time_t t = (time_t)wall;
+	struct tm tm;
+	int ms = (int)((wall - (double)t) * 1000);
+
+	if (ms < 0 || ms > 999)
+		ms = 0;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ms) < 0)
+		snprintf(buf, len, "?");
+	return buf;
+}

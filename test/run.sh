@@ -1,0 +1,55 @@
+#!/bin/sh
+# Run the unit tests (cmocka drivers) and the scenario tests (test/t*.sh),
+# keep each one's output under $OCF_BIN/test/out/, and end with the line
+# "N passed, N failed, N skipped" counted over every assertion.
+#   --unit       unit tests only
+#   T=PATTERN    only scenario tests whose file name matches (e.g. T='t01*')
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${OCF_BIN:=$here/../build}"
+export OCF_BIN
+out=$OCF_BIN/test/out
+mkdir -p "$out"
+pass=0 fail=0 skip=0 failed_files=
+
+tally () {	# file label
+	p=$(awk '/^\[  PASSED  \] [0-9]+ test/ { n += $4 } /^ok [0-9]/ && !/# SKIP/ { n++ } END { print n + 0 }' "$1")
+	f=$(awk '/^\[  FAILED  \] [0-9]+ test/ { n += $4 } /^not ok [0-9]/ { n++ } END { print n + 0 }' "$1")
+	s=$(awk '/^ok [0-9].*# SKIP/ { n++ } END { print n + 0 }' "$1")
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+}
+
+run_one () {	# label command...
+	label=$1; shift
+	log=$out/$(basename "$label").out
+	start=$(date +%s)
+	"$@" >"$log" 2>&1
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	tally "$log"
+	if [ "$rc" -ne 0 ]; then
+		# a crash or a bad exit with no failed assertion still fails
+		grep -Eq '^not ok|^\[  FAILED  \]' "$log" || fail=$((fail + 1))
+		failed_files="$failed_files $label"
+		printf 'FAIL %s (exit %d, %ss)\n' "$label" "$rc" "$secs"
+		sed 's/^/    /' "$log" | tail -n 40
+	else
+		printf 'ok   %s (%ss)\n' "$label" "$secs"
+	fi
+}
+
+for t in "$OCF_BIN"/test/unit/test_*; do
+	[ -x "$t" ] || continue
+	run_one "unit/$(basename "$t")" "$t"
+done
+if [ "${1:-}" != --unit ]; then
+	for t in "$here"/t[0-9]*.sh; do
+		[ -f "$t" ] || continue
+		# shellcheck disable=SC2254 # T is a glob on purpose
+		case $(basename "$t") in ${T:-*}) ;; *) continue ;; esac
+		run_one "$(basename "$t")" sh "$t"
+	done
+fi
+[ -z "$failed_files" ] || printf 'failed:%s\n' "$failed_files"
+printf '%d passed, %d failed, %d skipped\n' "$pass" "$fail" "$skip"
+[ "$fail" -eq 0 ] && [ -z "$failed_files" ]
