@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "exitcode.h"
 #include "log.h"
@@ -55,7 +56,7 @@ main(int argc, char *argv[])
 	struct ocf_probe_opts o;
 	struct ocf_probe_result r;
 	const char *conf = NULL, *cafile = NULL, *token = NULL, *timeout = NULL;
-	char url[1200], line[1600], err[OCF_ERRLEN];
+	char url[1200], line[1600];
 	int ch, ipv = 0, json = 0, local = 0, quiet = 0;
 
 	ocf_log_init(argv[0], 0);
@@ -105,18 +106,11 @@ main(int argc, char *argv[])
 		return OCF_UNKNOWN;
 	}
 
-	if (ocf_config_load(&cfg, conf) == -1)
+	if (ocf_cli_config(&cfg, conf, (const struct ocf_flagset[]){
+	    { "PROBE_TIMEOUT", timeout }, { "CA_FILE", cafile },
+	    { "TOKEN_FILE", token }, { NULL, NULL } },
+	    argc == 0 && !local) == -1)
 		return OCF_UNKNOWN;
-	if ((timeout != NULL && ocf_config_set(&cfg, "PROBE_TIMEOUT", timeout,
-	    "command line", err, sizeof(err)) == -1) ||
-	    (cafile != NULL && ocf_config_set(&cfg, "CA_FILE", cafile,
-	    "command line", err, sizeof(err)) == -1) ||
-	    (token != NULL && ocf_config_set(&cfg, "TOKEN_FILE", token,
-	    "command line", err, sizeof(err)) == -1) ||
-	    ocf_config_finish(&cfg, argc == 0 && !local, err, sizeof(err)) == -1) {
-		ocf_err("%s", err);
-		return OCF_UNKNOWN;
-	}
 	if (argc == 1 && target_url(argv[0], cfg.primary_port, url,
 	    sizeof(url)) == -1) {
 		ocf_err("'%s' is not a URL or host[:port]", argv[0]);

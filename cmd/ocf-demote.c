@@ -1,0 +1,9 @@
+/* ocf-demote: stand this node down */
+#include "cli.h"
+#include "transition.h"
+
+int
+main(int argc, char *argv[])
+{
+	return ocf_cli_transition(argc, argv, ocf_demote);
+}

@@ -1,0 +1,253 @@
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "exitcode.h"
+#include "gateway.h"
+#include "log.h"
+#include "probe.h"
+#include "spawn.h"
+#include "state.h"
+#include "timeutil.h"
+
+#define MARK "OCF_GATEWAY_OF="
+
+static int
+use_cmd(const struct ocf_config *c)
+{
+	return c->gateway_cmd[0] != '\0';
+}
+
+/* systemctl VERB UNIT, bounded */
+static int
+systemctl(const struct ocf_config *c, const char *verb, double timeout,
+    char *err, size_t errlen)
+{
+	char *argv[] = { "systemctl", "--quiet", (char *)verb,
+	    (char *)c->gateway_service, NULL };
+
+	if (strcmp(verb, "is-active") != 0)
+		argv[1] = "--no-ask-password";
+	return ocf_run(argv, &(struct ocf_spawn_opts){ 0 }, timeout, err,
+	    errlen);
+}
+
+static int
+read_environ(pid_t pid, char *buf, size_t len, size_t *got)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/environ", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, len);
+	close(fd);
+	if (n < 0)
+		return -1;
+	*got = (size_t)n;
+	return 0;
+}
+
+static int
+environ_has(const char *env, size_t len, const char *var)
+{
+	size_t vlen = strlen(var);
+
+	for (size_t at = 0; at < len; at += strlen(env + at) + 1)
+		if (len - at >= vlen + 1 && memcmp(env + at, var, vlen) == 0 &&
+		    env[at + vlen] == '\0')
+			return 1;
+	return 0;
+}
+
+pid_t
+ocf_gateway_find_marked(const char *state_dir)
+{
+	static char env[256 * 1024];
+	char want[1200];
+	struct dirent *de;
+	DIR *d;
+	pid_t found = 0;
+
+	snprintf(want, sizeof(want), MARK "%s", state_dir);
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while (found == 0 && (de = readdir(d)) != NULL) {
+		pid_t pid;
+		size_t got;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = (pid_t)atol(de->d_name);
+		if (pid == getpid() ||
+		    read_environ(pid, env, sizeof(env) - 1, &got) == -1)
+			continue;
+		env[got] = '\0';
+		if (environ_has(env, got, want)) {
+			pid_t pg = getpgid(pid);
+
+			if (pg > 0 && ocf_pgrp_count(pg) > 0)
+				found = pg;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static int
+cmd_start(const struct ocf_config *c, struct ocf_state *s, char *err,
+    size_t errlen)
+{
+	char logpath[PATH_MAX], mark[1200], **argv;
+	const char *env[] = { "OPENCLAW_SUPERVISOR_MODE=external", mark, NULL };
+	struct ocf_spawn_opts o = {
+		.env = env,
+		.new_session = 1,
+		.log_path = ocf_state_path(c->state_dir, "gateway.log", logpath,
+		    sizeof(logpath)),
+		.user = geteuid() == 0 ? c->openclaw_user : NULL,
+	};
+	pid_t pid;
+
+	snprintf(mark, sizeof(mark), MARK "%s", c->state_dir);
+	if (ocf_split_cmdline(c->gateway_cmd, &argv, err, errlen) == -1)
+		return -1;
+	pid = ocf_spawn(argv, &o, err, errlen);
+	ocf_argv_free(argv);
+	if (pid == -1)
+		return -1;
+	s->gateway_pid = pid;
+	if (ocf_proc_start_time(pid, &s->gateway_start) == -1)
+		s->gateway_start = 0;
+	ocf_info("started gateway: process group %ld", (long)pid);
+	return 0;
+}
+
+int
+ocf_gateway_start(const struct ocf_config *c, struct ocf_state *s, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if (use_cmd(c))
+		return cmd_start(c, s, err, errlen);
+	rc = systemctl(c, "start", c->ready_timeout + 30, err, errlen);
+	if (rc == 0)
+		return 0;
+	if (rc >= 0)
+		snprintf(err, errlen, "systemctl start '%s' failed (exit %d)",
+		    c->gateway_service, rc);
+	return -1;
+}
+
+int
+ocf_gateway_running(const struct ocf_config *c, struct ocf_state *s)
+{
+	char err[OCF_ERRLEN];
+	pid_t pg;
+
+	if (!use_cmd(c))
+		return systemctl(c, "is-active", 10, err, sizeof(err)) == 0;
+	if (s->gateway_pid > 0 && ocf_proc_same((pid_t)s->gateway_pid,
+	    s->gateway_start))
+		return 1;
+	/*
+	 * The leader is gone but helpers of its group may live on, or the
+	 * pid never reached the state file: look for our mark.  A recycled
+	 * pid carries no mark, so it is never taken for the gateway.
+	 */
+	if ((pg = ocf_gateway_find_marked(c->state_dir)) > 0) {
+		if (pg != s->gateway_pid)
+			ocf_warn("found an unrecorded gateway: process group "
+			    "%ld", (long)pg);
+		s->gateway_pid = pg;
+		if (ocf_proc_start_time(pg, &s->gateway_start) == -1)
+			s->gateway_start = 0;
+		return 1;
+	}
+	s->gateway_pid = 0;
+	s->gateway_start = 0;
+	return 0;
+}
+
+int
+ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s, char *err,
+    size_t errlen)
+{
+	pid_t pg;
+	int rc;
+
+	if (!use_cmd(c)) {
+		rc = systemctl(c, "stop", c->stop_timeout + 30, err, errlen);
+		if (rc == 0)
+			return 0;
+		if (rc >= 0)
+			snprintf(err, errlen, "systemctl stop '%s' failed (exit %d)",
+			    c->gateway_service, rc);
+		return -1;
+	}
+	/* the recorded group, then any marked leftover, bounded */
+	for (int i = 0; i < 8; i++) {
+		pg = ocf_gateway_running(c, s) ? (pid_t)s->gateway_pid : 0;
+		if (pg <= 0)
+			break;
+		rc = ocf_pgrp_stop(pg, c->stop_timeout);
+		if (rc == 1)
+			ocf_warn("gateway group %ld ignored SIGTERM for %gs: "
+			    "killed", (long)pg, c->stop_timeout);
+		if (rc == -1) {
+			snprintf(err, errlen, "processes of group %ld survived "
+			    "SIGKILL", (long)pg);
+			return -1;
+		}
+		ocf_info("stopped gateway: process group %ld", (long)pg);
+		s->gateway_pid = 0;
+		s->gateway_start = 0;
+	}
+	return 0;
+}
+
+int
+ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
+    double timeout, char *err, size_t errlen)
+{
+	double deadline = ocf_mono() + timeout, step = 0.1;
+	struct ocf_probe_result r;
+	struct ocf_probe_opts o = {
+		.url = c->gateway_url,
+		.ca_file = c->ca_file,
+		.token_file = c->token_file,
+	};
+
+	r.reason[0] = '\0';
+	for (;;) {
+		double left = deadline - ocf_mono();
+
+		if (left <= 0)
+			break;
+		o.timeout = left < c->probe_timeout ? left : c->probe_timeout;
+		if (ocf_probe(&o, &r) == OCF_OK)
+			return 0;
+		if (use_cmd(c) && !ocf_gateway_running(c, s)) {
+			snprintf(err, errlen, "gateway exited before it was ready "
+			    "(see %s/gateway.log)", c->state_dir);
+			return -1;
+		}
+		ocf_sleep(step);
+		if (step < 0.5)
+			step *= 1.5;
+	}
+	snprintf(err, errlen, "gateway not ready after %gs: %s", timeout,
+	    r.reason[0] != '\0' ? r.reason : "no check completed");
+	return -1;
+}

@@ -1,0 +1,39 @@
+/*
+ * The local gateway: start, stop, ask.  Two backends: systemd
+ * (`systemctl start|stop|is-active GATEWAY_SERVICE`) or, when GATEWAY_CMD
+ * is set, a process group of our own, recorded in the state by pid and
+ * start time and marked in its environment (OCF_GATEWAY_OF=STATE_DIR) so
+ * that a gateway whose pid never reached the state file is still found.
+ */
+#ifndef OCF_GATEWAY_H
+#define OCF_GATEWAY_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct ocf_config;
+struct ocf_state;
+
+/* start it; for GATEWAY_CMD records GATEWAY_PID/GATEWAY_START in s
+ * (the caller saves).  0 or -1 with err */
+int ocf_gateway_start(const struct ocf_config *c, struct ocf_state *s,
+    char *err, size_t errlen);
+
+/* 1 running, 0 not; for GATEWAY_CMD also adopts a marked leftover group
+ * into s (returns 1) */
+int ocf_gateway_running(const struct ocf_config *c, struct ocf_state *s);
+
+/* stop every process of it (SIGTERM, STOP_TIMEOUT, SIGKILL); clears the
+ * recorded pid.  0 stopped, -1 with err when something is left */
+int ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s,
+    char *err, size_t errlen);
+
+/* poll GATEWAY_URL until it answers ready or timeout seconds pass, or
+ * (GATEWAY_CMD) the group dies.  0 ready, -1 with err */
+int ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
+    double timeout, char *err, size_t errlen);
+
+/* the leader pid of a process group marked for this state dir, or 0 */
+pid_t ocf_gateway_find_marked(const char *state_dir);
+
+#endif

@@ -1,0 +1,144 @@
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "exitcode.h"
+#include "hooks.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "spawn.h"
+#include "timeutil.h"
+
+const char *
+ocf_node_name(const struct ocf_config *c, char *buf, unsigned long len)
+{
+	if (c->node_name[0] != '\0')
+		snprintf(buf, len, "%s", c->node_name);
+	else if (gethostname(buf, len) == -1 || buf[0] == '\0')
+		snprintf(buf, len, "standby");
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+static int
+hook_wanted(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return de->d_name[0] != '.' && n > 0 && de->d_name[n - 1] != '~';
+}
+
+static int
+run_one(const struct ocf_config *c, const struct ocf_event *e,
+    const char *path)
+{
+	char ev[64], oldr[64], newr[64], num[64], why[600], st[32];
+	char node[300], nodebuf[256], sd[1100], url[1100], err[OCF_ERRLEN];
+	const char *env[] = { ev, oldr, newr, num, why, st, node, sd, url,
+	    NULL };
+	char *argv[] = { (char *)path, (char *)e->event, NULL };
+	struct ocf_spawn_opts o = { .env = env, .clean_env = 1 };
+	int rc;
+
+	snprintf(ev, sizeof(ev), "OCF_EVENT=%s", e->event);
+	snprintf(oldr, sizeof(oldr), "OCF_OLD_ROLE=%s", e->old_role);
+	snprintf(newr, sizeof(newr), "OCF_NEW_ROLE=%s", e->new_role);
+	snprintf(num, sizeof(num), "OCF_TRANSITION=%ld", e->number);
+	snprintf(why, sizeof(why), "OCF_REASON=%s", e->reason);
+	snprintf(st, sizeof(st), "OCF_STATUS=%s", ocf_exit_name(e->status));
+	snprintf(node, sizeof(node), "OCF_NODE=%s",
+	    ocf_node_name(c, nodebuf, sizeof(nodebuf)));
+	snprintf(sd, sizeof(sd), "OCF_STATE_DIR=%s", c->state_dir);
+	snprintf(url, sizeof(url), "OCF_PRIMARY_URL=%s", c->primary_url);
+
+	rc = ocf_run(argv, &o, c->hook_timeout, err, sizeof(err));
+	if (rc == 0)
+		return 0;
+	if (rc == -2)
+		ocf_warn("hook '%s' killed after %gs", path, c->hook_timeout);
+	else if (rc == -1)
+		ocf_warn("hook '%s': %s", path, err);
+	else
+		ocf_warn("hook '%s' failed (exit %d)", path, rc);
+	return -1;
+}
+
+int
+ocf_hooks_run(const struct ocf_config *c, const struct ocf_event *e)
+{
+	struct dirent **list;
+	char path[PATH_MAX];
+	struct stat st;
+	int n, failed = 0;
+
+	if (c->hooks_dir[0] == '\0')
+		return 0;
+	n = scandir(c->hooks_dir, &list, hook_wanted, alphasort);
+	if (n == -1) {
+		if (errno != ENOENT)
+			ocf_warn("unable to read hooks directory '%s': %s",
+			    c->hooks_dir, strerror(errno));
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", c->hooks_dir,
+		    list[i]->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(path, X_OK) == 0) {
+			ocf_info("running hook '%s' (%s)", path, e->event);
+			failed += run_one(c, e, path) != 0;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return failed;
+}
+
+int
+ocf_event_json(const struct ocf_config *c, const struct ocf_event *e,
+    char *buf, unsigned long len)
+{
+	char node[256], n[600], why[1200], url[2200], stamp[40];
+
+	return snprintf(buf, len, "{\"event\":\"%s\",\"node\":%s,"
+	    "\"old_role\":\"%s\",\"new_role\":\"%s\",\"transition\":%ld,"
+	    "\"status\":\"%s\",\"reason\":%s,\"primary_url\":%s,"
+	    "\"time\":\"%s\"}",
+	    e->event, ocf_json_str(ocf_node_name(c, node, sizeof(node)), n,
+	    sizeof(n)), e->old_role, e->new_role, e->number,
+	    ocf_exit_name(e->status), ocf_json_str(e->reason, why, sizeof(why)),
+	    ocf_json_str(c->primary_url, url, sizeof(url)),
+	    ocf_iso8601(ocf_wall(), stamp, sizeof(stamp)));
+}
+
+int
+ocf_notify(const struct ocf_config *c, const struct ocf_event *e)
+{
+	char body[4096];
+	struct ocf_http_resp r;
+	struct ocf_http_req q = {
+		.url = c->notify_url,
+		.timeout = c->probe_timeout,
+		.ca_file = c->ca_file,
+		.post_json = body,
+		.max_body = 4096,
+	};
+	int ok;
+
+	if (c->notify_url[0] == '\0')
+		return 0;
+	ocf_event_json(c, e, body, sizeof(body));
+	ok = ocf_http_do(&q, &r) == 0 && r.code >= 200 && r.code < 300;
+	if (!ok)
+		ocf_warn("notify failed (the URL is not logged): %s",
+		    r.code != 0 ? "non-2xx answer" : r.error);
+	ocf_http_free(&r);
+	return ok ? 0 : -1;
+}

@@ -1,0 +1,36 @@
+/*
+ * Promotion and demotion: the library calls behind ocf-promote,
+ * ocf-demote and ocf-watch.  Each runs under the state lock, records the
+ * transition as started before touching anything (so a crash is visible
+ * and repaired by the next run), verifies the result against the real
+ * gateway, and is idempotent.
+ */
+#ifndef OCF_TRANSITION_H
+#define OCF_TRANSITION_H
+
+#include <stddef.h>
+
+struct ocf_config;
+
+enum {
+	OCF_TR_FORCE = 1 << 0,	/* ignore maintenance and a healthy primary */
+	OCF_TR_NOCHECK = 1 << 1, /* the caller has judged the primary (watcher) */
+	OCF_TR_NOSYNC = 1 << 2,	/* skip workspace and secrets sync */
+};
+
+struct ocf_transition {
+	int status;		/* exit code by the table */
+	int changed;		/* the role changed */
+	char detail[512];	/* one line for the operator */
+};
+
+int ocf_promote(const struct ocf_config *c, int flags,
+    struct ocf_transition *t);
+int ocf_demote(const struct ocf_config *c, int flags,
+    struct ocf_transition *t);
+
+/* set or clear the maintenance flag (persisted in the state file) */
+int ocf_maintenance(const struct ocf_config *c, int on,
+    struct ocf_transition *t);
+
+#endif
