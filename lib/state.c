@@ -51,6 +51,8 @@ static const struct field fields[] = {
 	FLD("SECRETS", F_STR, secrets),
 	FLD("SECRETS_AT", F_TIME, secrets_at),
 	FLD("SYNC_DETAIL", F_STR, sync_detail),
+	FLD("OK_SINCE", F_TIME, ok_since),
+	FLD("NOTREADY_SINCE", F_TIME, notready_since),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

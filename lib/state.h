@@ -40,6 +40,8 @@ struct ocf_state {
 	char secrets[16];		/* SECRETS, SECRETS_AT: last secrets sync */
 	double secrets_at;
 	char sync_detail[256];		/* SYNC_DETAIL: ahead/behind, what diverged */
+	double ok_since;		/* OK_SINCE: start of the primary's ready streak */
+	double notready_since;		/* NOTREADY_SINCE: start of its not-ready streak */
 };
 
 void ocf_state_init(struct ocf_state *s);

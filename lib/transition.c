@@ -103,8 +103,10 @@ arrive(struct ocf_state *s, enum ocf_role role)
 	/* keep the newest FLAP_KEEP - 1 times, then append now */
 	for (; n >= FLAP_KEEP - 1 && (p = strchr(p, ' ')) != NULL; n--)
 		p++;
-	snprintf(times, sizeof(times), "%s%s%.0f", p != NULL ? p : "",
-	    p != NULL && *p != '\0' ? " " : "", s->last_transition);
+	if (snprintf(times, sizeof(times), "%s%s%.0f", p != NULL ? p : "",
+	    p != NULL && *p != '\0' ? " " : "", s->last_transition) >=
+	    (int)sizeof(times))
+		snprintf(times, sizeof(times), "%.0f", s->last_transition);
 	memcpy(s->flap_times, times, sizeof(times));
 }
 

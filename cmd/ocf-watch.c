@@ -1,0 +1,83 @@
+/* ocf-watch: watch the primary; promote and demote this node */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "config.h"
+#include "exitcode.h"
+#include "log.h"
+#include "watch.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: ocf-watch [-1hqRv] [-c file]\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "once", no_argument, NULL, '1' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "reset", no_argument, NULL, 'R' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ocf_config cfg;
+	struct ocf_tick t;
+	const char *conf = NULL;
+	char msg[600];
+	int ch, once = 0, reset = 0, r;
+
+	ocf_log_init(argv[0], OCF_LOG_TIME);
+	while ((ch = getopt_long(argc, argv, "1c:hqRv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case '1':
+			once = 1;
+			break;
+		case 'c':
+			conf = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return ocf_stdout_close() == 0 ? OCF_OK : OCF_UNKNOWN;
+		case 'q':
+			ocf_log_level(LOG_WARNING);
+			break;
+		case 'R':
+			reset = 1;
+			break;
+		case 'v':
+			ocf_log_level(LOG_DEBUG);
+			break;
+		default:
+			usage(stderr);
+			return OCF_UNKNOWN;
+		}
+	}
+	if (optind != argc || once + reset > 1) {
+		usage(stderr);
+		return OCF_UNKNOWN;
+	}
+	if (ocf_cli_config(&cfg, conf, NULL, !reset) == -1)
+		return OCF_UNKNOWN;
+	if (reset) {
+		r = ocf_watch_reset(&cfg, msg, sizeof(msg));
+		if (r == OCF_OK)
+			ocf_notice("%s", msg);
+		else
+			ocf_err("%s", msg);
+		return r;
+	}
+	if (!once)
+		return ocf_watch_run(&cfg, conf);
+	r = ocf_watch_tick(&cfg, &t);
+	printf("%s - primary: %s; fails %d, rises %d; %s%s\n",
+	    ocf_exit_name(r), t.reason, t.fails, t.rises,
+	    t.active ? "active" : "not active",
+	    t.acted ? (t.status <= OCF_WARNING ? "; transition done" :
+	    "; transition failed") : "");
+	return ocf_stdout_close() == 0 ? r : OCF_UNKNOWN;
+}

@@ -1,0 +1,93 @@
+/* main() of ocf-promote and ocf-demote: separate from cli.c so that
+ * ocf-probe does not link the transition code */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "exitcode.h"
+#include "log.h"
+#include "transition.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-fhjnqv] [-c file] [-M on|off]\n", ocf_prog);
+}
+
+int
+ocf_cli_transition(int argc, char *argv[],
+    int (*fn)(const struct ocf_config *, int, struct ocf_transition *))
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "maintenance", required_argument, NULL, 'M' },
+		{ "no-sync", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ocf_config cfg;
+	struct ocf_transition t;
+	const char *conf = NULL, *maint = NULL;
+	int ch, flags = 0, json = 0, quiet = 0;
+
+	ocf_log_init(argv[0], 0);
+	ocf_log_level(LOG_INFO);
+	while ((ch = getopt_long(argc, argv, "c:fhjM:nqv", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'f':
+			flags |= OCF_TR_FORCE;
+			break;
+		case 'h':
+			usage(stdout);
+			return ocf_stdout_close() == 0 ? OCF_OK : OCF_UNKNOWN;
+		case 'j':
+			json = 1;
+			break;
+		case 'M':
+			maint = optarg;
+			if (strcmp(maint, "on") != 0 && strcmp(maint, "off") != 0) {
+				ocf_err("-M takes 'on' or 'off', not '%s'", maint);
+				return OCF_UNKNOWN;
+			}
+			break;
+		case 'n':
+			flags |= OCF_TR_NOSYNC;
+			break;
+		case 'q':
+			quiet = 1;
+			ocf_log_level(LOG_WARNING);
+			break;
+		case 'v':
+			ocf_log_level(LOG_DEBUG);
+			break;
+		default:
+			usage(stderr);
+			return OCF_UNKNOWN;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return OCF_UNKNOWN;
+	}
+	/* the primary is needed only to refuse promoting over a healthy one */
+	if (ocf_cli_config(&cfg, conf, NULL, fn == ocf_promote && maint == NULL &&
+	    !(flags & OCF_TR_FORCE)) == -1)
+		return OCF_UNKNOWN;
+	if (maint != NULL)
+		ocf_maintenance(&cfg, strcmp(maint, "on") == 0, &t);
+	else
+		fn(&cfg, flags, &t);
+	if (t.status != OCF_OK)
+		ocf_log(t.status == OCF_WARNING ? LOG_WARNING : LOG_ERR, "%s",
+		    t.detail);
+	return ocf_cli_report(&t, json, quiet);
+}
