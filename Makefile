@@ -24,7 +24,9 @@ else
 B ?= build
 endif
 
-WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+# Messages are cut to their buffers on purpose: no -Wformat-truncation.
+WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+	-Wno-format-truncation
 CFLAGS_USER ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS_USER) $(SANFLAGS) \
 	-Ilib $(CURL_CFLAGS) $(GIT2_CFLAGS) -MMD -MP

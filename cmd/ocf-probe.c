@@ -24,8 +24,13 @@ target_url(const char *arg, int port, char *buf, size_t len)
 {
 	const char *colon;
 
-	if (strncmp(arg, "http://", 7) == 0 || strncmp(arg, "https://", 8) == 0)
-		return snprintf(buf, len, "%s", arg) < (int)len ? 0 : -1;
+	size_t n = strlen(arg);
+
+	if (strncmp(arg, "http://", 7) == 0 || strncmp(arg, "https://", 8) == 0) {
+		while (n > 8 && arg[n - 1] == '/')
+			n--;	/* the paths are appended: no "//readyz" */
+		return snprintf(buf, len, "%.*s", (int)n, arg) < (int)len ? 0 : -1;
+	}
 	if (*arg == '\0' || strpbrk(arg, "/?#@ \t") != NULL)
 		return -1;
 	if (*arg == '[')
@@ -133,7 +138,7 @@ main(int argc, char *argv[])
 		ocf_probe_json(&r, url, line, sizeof(line));
 	else
 		ocf_probe_format(&r, url, line, sizeof(line));
-	if (!quiet)
+	if (json || !quiet)
 		puts(line);
 	if (ocf_stdout_close() == -1)
 		return OCF_UNKNOWN;

@@ -94,16 +94,16 @@ int ocf_config_finish(struct ocf_config *c, int need_primary,
     char *err, size_t errlen);
 
 /*
- * The usual sequence for a tool: defaults, file (path may be NULL), env,
- * finish.  Logs the error itself and returns -1 (the caller exits 3).
- * Flags given on the command line are applied by the caller with
- * ocf_config_set() between load and finish, hence the split API below.
+ * Defaults, file (path may be NULL), env; not finish: the caller applies
+ * its flags with ocf_config_set() and then calls ocf_config_finish().
+ * Logs the error itself and returns -1 (the caller exits 3).
  */
 int ocf_config_load(struct ocf_config *c, const char *path);
 
 /* the key table, for `ocf-... --dump-config` style listings and docs */
 size_t ocf_config_nkeys(void);
 const char *ocf_config_key(size_t i);
+const char *ocf_config_help(size_t i);	/* one line, for docs */
 /* current value of key i as text (into buf) */
 const char *ocf_config_value(const struct ocf_config *c, size_t i,
     char *buf, size_t len);

@@ -48,13 +48,15 @@ string(struct scan *s, char *out, size_t outlen)
 		if ((unsigned char)c < 0x20)
 			return -1;
 		if (c == '\\') {
-			if (s->p >= s->end || strchr("\"\\/bfnrtu", *s->p) == NULL)
+			if (s->p >= s->end || *s->p == '\0' ||
+			    strchr("\"\\/bfnrtu", *s->p) == NULL)
 				return -1;
 			c = *s->p++;
 			if (c == 'u') {
 				for (int i = 0; i < 4; i++, s->p++)
-					if (s->p >= s->end || strchr(
-					    "0123456789abcdefABCDEF", *s->p) == NULL)
+					if (s->p >= s->end || *s->p == '\0' ||
+					    strchr("0123456789abcdefABCDEF",
+					    *s->p) == NULL)
 						return -1;
 				c = '?';
 			} else if (c != '"' && c != '\\' && c != '/') {
@@ -100,6 +102,7 @@ array(struct scan *s, char *joined, size_t len)
 {
 	char item[128];
 	size_t at = 0;
+	int full = 0;
 
 	if (joined != NULL)
 		joined[0] = '\0';
@@ -112,7 +115,10 @@ array(struct scan *s, char *joined, size_t len)
 				return -1;
 			/* join names with ','; silently stop when full */
 			size_t n = strlen(item);
-			if (at + n + 2 < len) {
+
+			if (!full && at + n + 2 >= len)
+				full = 1;	/* a gap in the list would mislead */
+			if (!full) {
 				if (at > 0)
 					joined[at++] = ',';
 				memcpy(joined + at, item, n + 1);

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "spawn.h"
+#include "state.h"
 #include "timeutil.h"
 
 const char *
@@ -44,7 +45,14 @@ run_one(const struct ocf_config *c, const struct ocf_event *e,
 	const char *env[] = { ev, oldr, newr, num, why, st, node, sd, url,
 	    NULL };
 	char *argv[] = { (char *)path, (char *)e->event, NULL };
-	struct ocf_spawn_opts o = { .env = env, .clean_env = 1 };
+	char logpath[1100];
+	struct ocf_spawn_opts o = {
+		.env = env,
+		.clean_env = 1,
+		/* never our stdout: that carries the tool's result (-j) */
+		.log_path = c->state_dir[0] != '\0' ? ocf_state_path(c->state_dir,
+		    "hooks.log", logpath, sizeof(logpath)) : NULL,
+	};
 	int rc;
 
 	snprintf(ev, sizeof(ev), "OCF_EVENT=%s", e->event);

@@ -144,6 +144,7 @@ ocf_http_do(const struct ocf_http_req *q, struct ocf_http_resp *r)
 	if (q->token_file != NULL && *q->token_file != '\0') {
 		if (ocf_read_token(q->token_file, token, sizeof(token),
 		    r->error, sizeof(r->error)) == -1) {
+			r->local = 1;
 			curl_easy_cleanup(c);
 			return -1;
 		}
@@ -160,6 +161,8 @@ ocf_http_do(const struct ocf_http_req *q, struct ocf_http_resp *r)
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r->truncated)) {
 		/* an answer cut short (timeout mid-body, reset) is no answer */
 		r->code = 0;
+		r->local = rc == CURLE_SSL_CACERT_BADFILE ||
+		    rc == CURLE_OUT_OF_MEMORY || rc == CURLE_FAILED_INIT;
 		snprintf(r->error, sizeof(r->error), "%s",
 		    curl_easy_strerror(rc));
 	}

@@ -23,6 +23,7 @@ struct ocf_http_resp {
 	size_t len;
 	int truncated;
 	char error[256];	/* transport error when code == 0 */
+	int local;		/* the error is ours (token file, CA file), not the server's */
 };
 
 /* global curl init once per process; returns 0 or -1 */

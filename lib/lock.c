@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,12 +12,15 @@
 int
 ocf_lock(const char *state_dir, double wait, char *err, size_t errlen)
 {
-	char path[1100];
+	char path[PATH_MAX];
 	struct flock fl;
 	double deadline = ocf_mono() + wait;
 	int fd;
 
-	ocf_state_path(state_dir, "lock", path, sizeof(path));
+	if (ocf_state_path(state_dir, "lock", path, sizeof(path)) == NULL) {
+		snprintf(err, errlen, "STATE_DIR too long");
+		return -1;
+	}
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		snprintf(err, errlen, "unable to open '%s': %s", path,

@@ -62,6 +62,9 @@ ocf_probe_classify(const struct ocf_http_answer *rz,
 	r->ready = r->live = 0;
 	r->failing[0] = '\0';
 
+	if (rz->code == 0 && rz->local)
+		return verdict(r, OCF_UNKNOWN, "unable to check: %s%s",
+		    rz->error != NULL ? rz->error : "?", "");
 	if (rz->code == 0)
 		return verdict(r, OCF_CRITICAL, "%s%s",
 		    codestr(rz, c1, sizeof(c1)), "");
@@ -125,6 +128,7 @@ fetch(const struct ocf_probe_opts *o, const char *path, double deadline,
 	a->len = resp->len;
 	a->truncated = resp->truncated;
 	a->error = resp->error;
+	a->local = resp->local;
 }
 
 int
@@ -152,10 +156,16 @@ int
 ocf_probe_format(const struct ocf_probe_result *r, const char *url,
     char *buf, size_t len)
 {
+	char why[sizeof(r->reason)];
+	char *p;
+
 	(void)url;
+	/* a '|' from the server would split the plugin line early */
+	snprintf(why, sizeof(why), "%s", r->reason);
+	for (p = why; (p = strchr(p, '|')) != NULL; p++)
+		*p = '/';
 	return snprintf(buf, len, "%s - %s in %.0fms | time=%.6fs;;;0",
-	    ocf_exit_name(r->status), r->reason, r->elapsed * 1000,
-	    r->elapsed);
+	    ocf_exit_name(r->status), why, r->elapsed * 1000, r->elapsed);
 }
 
 int

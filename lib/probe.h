@@ -24,7 +24,7 @@ struct ocf_probe_result {
 	long health_code;	/* HTTP status of /health, 0 if not asked/no answer */
 	double elapsed;		/* seconds, whole check */
 	char failing[256];	/* components named by /readyz */
-	char reason[256];	/* one line: why this verdict */
+	char reason[768];	/* one line: why this verdict */
 };
 
 /* one HTTP answer, as the classifier sees it */
@@ -34,6 +34,7 @@ struct ocf_http_answer {
 	size_t len;
 	int truncated;		/* body longer than the cap */
 	const char *error;	/* transport error text when code == 0 */
+	int local;		/* that error is ours: UNKNOWN, not CRITICAL */
 };
 
 /* Run the check; returns r->status */

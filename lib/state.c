@@ -86,8 +86,9 @@ ocf_role_parse(const char *str, enum ocf_role *r)
 const char *
 ocf_state_path(const char *dir, const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s", dir, name);
-	return buf;
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n >= 0 && (size_t)n < len ? buf : NULL;
 }
 
 /* append to buf at *at; returns -1 once it no longer fits */
@@ -211,7 +212,8 @@ parse_num(const char *v, enum ftype t, void *dst)
 {
 	char *end;
 
-	if (*v == '\0' || *v == ' ' || *v == '+')
+	/* strto* would skip any leading blank and take a sign or hex */
+	if (*v < '0' || *v > '9')
 		return -1;
 	errno = 0;
 	if (t == F_TIME) {
@@ -433,10 +435,13 @@ ocf_state_dir(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "STATE_DIR '%s' is not an absolute path", dir);
 		return -1;
 	}
-	if (snprintf(copy, sizeof(copy), "%s", dir) >= (int)sizeof(copy)) {
+	if (snprintf(copy, sizeof(copy), "%s", dir) >= (int)sizeof(copy) - 16) {
 		snprintf(err, errlen, "STATE_DIR too long");
 		return -1;
 	}
+	for (size_t n = strlen(copy); n > 1 && copy[n - 1] == '/'; n--)
+		copy[n - 1] = '\0';
+	dir = copy;	/* the loop below restores every slash it cuts */
 	/* parents 0755, the directory itself 0700 */
 	for (char *p = copy + 1; *p != '\0'; p++) {
 		if (*p != '/')

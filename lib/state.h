@@ -68,7 +68,8 @@ int ocf_state_save(const char *dir, const struct ocf_state *s,
 /* create STATE_DIR (mode 0700, parents 0755) if missing; refuse a symlink */
 int ocf_state_dir(const char *dir, char *err, size_t errlen);
 
-/* path of a file in the state dir ("state", "lock", "gateway.log") */
+/* path of a file in the state dir ("state", "lock", "gateway.log");
+ * NULL when it does not fit in buf */
 const char *ocf_state_path(const char *dir, const char *name,
     char *buf, size_t len);
 

@@ -182,7 +182,6 @@ promote_fail(const struct ocf_config *c, struct ocf_state *s,
 	arrive(s, OCF_ROLE_FAILED);
 	t->changed = old != OCF_ROLE_FAILED;
 	save(c, s);
-	announce(c, "fail", old, s, t);
 	return t->status;
 }
 
@@ -190,25 +189,32 @@ int
 ocf_promote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 {
 	struct ocf_state s;
-	enum ocf_role old;
+	enum ocf_role old = OCF_ROLE_STANDBY;
+	const char *event = NULL;
 	char err[OCF_ERRLEN];
-	int fd, running, status = OCF_OK;
+	int fd, running, primary = OCF_CRITICAL, status = OCF_OK;
 
 	if (begin(c, &fd, &s, t) != OCF_OK)
 		goto out;
 	old = s.role;
-	if (s.maintenance && !(flags & OCF_TR_FORCE)) {
-		result(t, OCF_REFUSED, "maintenance mode is on");
-		goto out;
-	}
 	running = ocf_gateway_running(c, &s);
 	if (s.role == OCF_ROLE_ACTIVE && running && s.transition[0] == '\0' &&
 	    answers(c, c->gateway_url, c->probe_timeout) == OCF_OK) {
 		result(t, OCF_OK, "already active");
 		goto out;
 	}
-	if (!(flags & OCF_TR_NOCHECK) && c->primary_url[0] != '\0' &&
-	    answers(c, c->primary_url, c->probe_timeout) == OCF_OK) {
+	if (s.maintenance && !(flags & OCF_TR_FORCE)) {
+		result(t, OCF_REFUSED, "maintenance mode is on");
+		goto out;
+	}
+	if (!(flags & OCF_TR_NOCHECK) && c->primary_url[0] != '\0')
+		primary = answers(c, c->primary_url, c->probe_timeout);
+	if (primary == OCF_UNKNOWN) {
+		result(t, OCF_UNKNOWN, "unable to check the primary at '%s'",
+		    c->primary_url);
+		goto out;
+	}
+	if (primary == OCF_OK) {
 		if (!(flags & OCF_TR_FORCE)) {
 			result(t, OCF_REFUSED, "the primary at '%s' is ready "
 			    "(--force promotes anyway)", c->primary_url);
@@ -237,6 +243,7 @@ ocf_promote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 	if (!running) {
 		ocf_info("starting the gateway");
 		if (ocf_gateway_start(c, &s, err, sizeof(err)) == -1) {
+			event = "fail";
 			promote_fail(c, &s, old, t, err);
 			goto out;
 		}
@@ -244,6 +251,7 @@ ocf_promote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 	}
 	if (ocf_gateway_wait_ready(c, &s, c->ready_timeout, err,
 	    sizeof(err)) == -1) {
+		event = "fail";
 		promote_fail(c, &s, old, t, err);
 		goto out;
 	}
@@ -256,9 +264,12 @@ ocf_promote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 		    "not be saved");
 	ocf_notice("%s", t->detail);
 	if (t->changed)
-		announce(c, "promote", old, &s, t);
+		event = "promote";
 out:
+	/* hooks run unlocked: they may call ocf tools themselves */
 	ocf_unlock(fd);
+	if (event != NULL)
+		announce(c, event, old, &s, t);
 	return t->status;
 }
 
@@ -266,22 +277,24 @@ int
 ocf_demote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 {
 	struct ocf_state s;
-	enum ocf_role old;
+	enum ocf_role old = OCF_ROLE_STANDBY;
+	const char *event = NULL;
 	char err[OCF_ERRLEN];
 	int fd, running, status = OCF_OK;
 
 	if (begin(c, &fd, &s, t) != OCF_OK)
 		goto out;
 	old = s.role;
-	if (s.maintenance && !(flags & OCF_TR_FORCE)) {
-		result(t, OCF_REFUSED, "maintenance mode is on");
-		goto out;
-	}
 	running = ocf_gateway_running(c, &s);
 	if (s.role == OCF_ROLE_STANDBY && !running && s.transition[0] == '\0') {
 		result(t, OCF_OK, "already standby");
 		goto out;
 	}
+	if (s.maintenance && !(flags & OCF_TR_FORCE)) {
+		result(t, OCF_REFUSED, "maintenance mode is on");
+		goto out;
+	}
+	s.last_error[0] = '\0';
 	ocf_notice("demoting (was %s)", ocf_role_name(old));
 	if (mark(c, &s, "demote") == -1) {
 		result(t, OCF_CRITICAL, "unable to record the transition");
@@ -308,16 +321,18 @@ ocf_demote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 		    "not be saved");
 	ocf_notice("%s", t->detail);
 	if (t->changed)
-		announce(c, "demote", old, &s, t);
+		event = "demote";
 	goto out;
 failed:
 	ocf_err("%s", t->detail);
 	snprintf(s.last_error, sizeof(s.last_error), "%s", t->detail);
 	arrive(&s, OCF_ROLE_FAILED);
 	save(c, &s);
-	announce(c, "fail", old, &s, t);
+	event = "fail";
 out:
 	ocf_unlock(fd);
+	if (event != NULL)
+		announce(c, event, old, &s, t);
 	return t->status;
 }
 

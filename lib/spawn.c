@@ -1,0 +1,1094 @@
+/*
+ * Running other programs: fork and execve with an argv, never a shell.
+ *
+ * Everything the child needs (argv, envp, the paths to try, the fds, the
+ * target user's ids and groups) is prepared before fork, so between fork
+ * and execve the child only makes system calls: no malloc, no stdio, no
+ * NSS lookup.  We are single-threaded today, but this keeps spawning safe
+ * should a caller ever grow a thread holding the malloc lock.
+ */
+#include <sys/types.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <math.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "spawn.h"
+#include "timeutil.h"
+
+#define DEFAULT_PATH	"/usr/local/bin:/usr/bin:/bin"
+#define MAX_WORDS	1024
+#define STOP_POLL	0.05	/* seconds between checks of a stopping group */
+#define KILL_WAIT	5.0	/* seconds we wait for a SIGKILLed group */
+#define RUN_GRACE	2.0	/* SIGTERM to SIGKILL for a timed-out ocf_run */
+
+extern char **environ;
+
+/* a growable, NULL-terminated vector of malloc'd strings */
+struct strv {
+	char	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+
+/* what the child is to do, prepared by the parent */
+struct plan {
+	char *const	*argv;
+	struct strv	 env;
+	struct strv	 paths;		/* execve candidates in PATH order */
+	const char	*cwd;		/* chdir here or fail */
+	char		*home;		/* else the user's home, else "/" */
+	char		*user;		/* switch to this user (we are root) */
+	uid_t		 uid;
+	gid_t		 gid;
+	gid_t		*groups;
+	int		 ngroups;
+	int		 new_session;
+	int		 nullfd;
+	int		 logfd;		/* -1: keep our stdout and stderr */
+	int		 errfd;		/* write end of the exec-error pipe */
+	long		 open_max;	/* bound of the last-resort close loop */
+};
+
+/* what went wrong in the child, sent up the pipe */
+enum stage {
+	STAGE_SETUP,
+	STAGE_SETGROUPS,
+	STAGE_SETGID,
+	STAGE_SETUID,
+	STAGE_CHDIR,
+	STAGE_EXEC,
+};
+
+struct child_err {
+	int	stage;
+	int	err;
+};
+
+static void seterr(char *, size_t, const char *, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void
+strv_free(struct strv *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+/* append s, which we own from now on (freed on failure) */
+static int
+strv_add(struct strv *sv, char *s)
+{
+	if (s == NULL)
+		return -1;
+	if (sv->n + 1 >= sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 16;
+		char **v = realloc(sv->v, cap * sizeof(*v));
+		if (v == NULL) {
+			free(s);
+			return -1;
+		}
+		sv->v = v;
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+	return 0;
+}
+
+static char **
+env_slot(const struct strv *env, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < env->n; i++)
+		if (strncmp(env->v[i], name, len) == 0 &&
+		    env->v[i][len] == '=')
+			return &env->v[i];
+	return NULL;
+}
+
+static const char *
+env_get(const struct strv *env, const char *name)
+{
+	size_t len = strlen(name);
+	char **slot = env_slot(env, name, len);
+
+	return slot != NULL ? *slot + len + 1 : NULL;
+}
+
+/* add or replace "NAME=VALUE" by name; kv is ours from now on */
+static int
+env_put(struct strv *env, char *kv)
+{
+	char **slot;
+
+	if (kv == NULL)
+		return -1;
+	slot = env_slot(env, kv, strcspn(kv, "="));
+	if (slot == NULL)
+		return strv_add(env, kv);
+	free(*slot);
+	*slot = kv;
+	return 0;
+}
+
+static int
+env_putkv(struct strv *env, const char *name, const char *value)
+{
+	size_t nl = strlen(name), vl = strlen(value);
+	char *kv = malloc(nl + vl + 2);
+
+	if (kv == NULL)
+		return -1;
+	memcpy(kv, name, nl);
+	kv[nl] = '=';
+	memcpy(kv + nl + 1, value, vl + 1);
+	return env_put(env, kv);
+}
+
+/* inherited, or only the few variables a clean start keeps */
+static int
+env_base(struct strv *env, int clean)
+{
+	static const char *const keep[] = {
+		"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ",
+	};
+	size_t i;
+
+	if (!clean) {
+		for (i = 0; environ != NULL && environ[i] != NULL; i++)
+			if (strchr(environ[i], '=') != NULL &&
+			    env_put(env, strdup(environ[i])) == -1)
+				return -1;
+		return 0;
+	}
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const char *v = getenv(keep[i]);
+
+		if (v != NULL && env_putkv(env, keep[i], v) == -1)
+			return -1;
+	}
+	/* a clean environment still needs a PATH for the program's own
+	 * lookups */
+	if (env_get(env, "PATH") == NULL &&
+	    env_putkv(env, "PATH", DEFAULT_PATH) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+plan_env(struct plan *pl, const struct ocf_spawn_opts *o, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	if (env_base(&pl->env, o->clean_env) == -1)
+		goto nomem;
+	if (pl->user != NULL &&
+	    (env_putkv(&pl->env, "HOME", pl->home) == -1 ||
+	    env_putkv(&pl->env, "USER", pl->user) == -1 ||
+	    env_putkv(&pl->env, "LOGNAME", pl->user) == -1))
+		goto nomem;
+	for (i = 0; o->env != NULL && o->env[i] != NULL; i++) {
+		if (strchr(o->env[i], '=') == NULL || o->env[i][0] == '=') {
+			seterr(err, errlen, "invalid environment entry '%s'",
+			    o->env[i]);
+			return -1;
+		}
+		if (env_put(&pl->env, strdup(o->env[i])) == -1)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	seterr(err, errlen, "unable to build the environment: %s",
+	    strerror(ENOMEM));
+	return -1;
+}
+
+/* supplementary groups looked up now, so the child needs no NSS */
+static int
+plan_groups(struct plan *pl)
+{
+	gid_t *g;
+	int want = 32, have, tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		if ((g = realloc(pl->groups, want * sizeof(*g))) == NULL)
+			return -1;
+		pl->groups = g;
+		have = want;
+		if (getgrouplist(pl->user, pl->gid, g, &have) != -1) {
+			pl->ngroups = have;
+			return 0;
+		}
+		want = have > want ? have : want * 2;
+	}
+	errno = ENOMEM;
+	return -1;
+}
+
+static int
+plan_user(struct plan *pl, const char *user, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	/* switching needs root; otherwise we simply run as ourselves */
+	if (user == NULL || user[0] == '\0' || geteuid() != 0)
+		return 0;
+	errno = 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		if (errno == 0 || errno == ENOENT || errno == ESRCH)
+			seterr(err, errlen, "unknown user '%s'", user);
+		else
+			seterr(err, errlen, "unable to look up user '%s': %s",
+			    user, strerror(errno));
+		return -1;
+	}
+	pl->uid = pw->pw_uid;
+	pl->gid = pw->pw_gid;
+	pl->user = strdup(pw->pw_name);
+	pl->home = strdup(pw->pw_dir[0] != '\0' ? pw->pw_dir : "/");
+	if (pl->user == NULL || pl->home == NULL || plan_groups(pl) == -1) {
+		seterr(err, errlen, "unable to look up user '%s': %s", user,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* every PATH directory holding argv[0] is a candidate, as for execvp */
+static int
+plan_paths(struct plan *pl, char *err, size_t errlen)
+{
+	const char *name = pl->argv[0], *p;
+	size_t dl, nl = strlen(name);
+	char *s;
+
+	if (strchr(name, '/') != NULL) {
+		if (strv_add(&pl->paths, strdup(name)) == -1)
+			goto nomem;
+		return 0;
+	}
+	if ((p = env_get(&pl->env, "PATH")) == NULL)
+		p = DEFAULT_PATH;
+	for (;; p += dl + 1) {
+		dl = strcspn(p, ":");
+		/* an empty element would mean ".", which a root daemon must
+		 * not search */
+		if (dl > 0) {
+			if ((s = malloc(dl + nl + 2)) == NULL)
+				goto nomem;
+			memcpy(s, p, dl);
+			s[dl] = '/';
+			memcpy(s + dl + 1, name, nl + 1);
+			if (strv_add(&pl->paths, s) == -1)
+				goto nomem;
+		}
+		if (p[dl] == '\0')
+			break;
+	}
+	if (pl->paths.n == 0) {
+		seterr(err, errlen, "unable to run '%s': %s", name,
+		    strerror(ENOENT));
+		return -1;
+	}
+	return 0;
+nomem:
+	seterr(err, errlen, "unable to run '%s': %s", name, strerror(ENOMEM));
+	return -1;
+}
+
+/* close-on-exec and above 2, so dup2 onto 0..2 never clobbers it */
+static int
+fd_high(int fd)
+{
+	int nfd, saved;
+
+	if (fd == -1 || fd > 2)
+		return fd;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return nfd;
+}
+
+static int
+plan_fds(struct plan *pl, const char *log_path, char *err, size_t errlen)
+{
+	pl->nullfd = fd_high(open("/dev/null", O_RDONLY | O_CLOEXEC));
+	if (pl->nullfd == -1) {
+		seterr(err, errlen, "unable to open '/dev/null': %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (log_path == NULL)
+		return 0;
+	pl->logfd = fd_high(open(log_path,
+	    O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_CLOEXEC, 0600));
+	if (pl->logfd == -1) {
+		seterr(err, errlen, "unable to open '%s': %s", log_path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+plan_free(struct plan *pl)
+{
+	strv_free(&pl->env);
+	strv_free(&pl->paths);
+	free(pl->home);
+	free(pl->user);
+	free(pl->groups);
+	if (pl->nullfd != -1)
+		close(pl->nullfd);
+	if (pl->logfd != -1)
+		close(pl->logfd);
+}
+
+/* --- in the child: system calls only --- */
+
+static void
+child_signals(void)
+{
+	struct sigaction sa, cur;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	/* an ignored signal stays ignored across execve: undo ours */
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigaction(sig, NULL, &cur) == 0 &&
+		    cur.sa_handler != SIG_DFL)
+			(void)sigaction(sig, &sa, NULL);
+}
+
+static int
+dup_to(int from, int to)
+{
+	while (dup2(from, to) == -1)
+		if (errno != EINTR && errno != EBUSY)
+			return -1;
+	return 0;
+}
+
+#ifdef SYS_getdents64
+struct kdirent64 {
+	unsigned long long	d_ino;
+	long long		d_off;
+	unsigned short		d_reclen;
+	unsigned char		d_type;
+	char			d_name[];
+};
+
+/* getdents64 rather than opendir: no malloc in the child */
+static int
+close_from_proc(int keep)
+{
+	char buf[2048] __attribute__((aligned(8)));
+	struct kdirent64 *d;
+	long n, off;
+	int dfd, fd;
+	const char *p;
+
+	dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1)
+		return -1;
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; off += d->d_reclen) {
+			d = (struct kdirent64 *)(void *)(buf + off);
+			fd = 0;
+			for (p = d->d_name; *p >= '0' && *p <= '9' &&
+			    fd < INT_MAX / 10; p++)
+				fd = fd * 10 + (*p - '0');
+			if (*p == '\0' && p != d->d_name && fd > 2 &&
+			    fd != keep && fd != dfd)
+				close(fd);
+		}
+	}
+	close(dfd);
+	return n == 0 ? 0 : -1;
+}
+#else
+static int
+close_from_proc(int keep)
+{
+	(void)keep;
+	return -1;
+}
+#endif
+
+static void
+close_other_fds(int keep, long open_max)
+{
+	long fd;
+
+#ifdef SYS_close_range
+	if ((keep == 3 || syscall(SYS_close_range, 3U,
+	    (unsigned int)keep - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, (unsigned int)keep + 1, ~0U, 0U) == 0)
+		return;
+#endif
+	if (close_from_proc(keep) == 0)
+		return;
+	for (fd = 3; fd < open_max; fd++)
+		if (fd != keep)
+			close((int)fd);
+}
+
+static int
+child_user(const struct plan *pl, struct child_err *ce)
+{
+	if (pl->user == NULL)
+		return 0;
+	ce->stage = STAGE_SETGROUPS;
+	if (setgroups((size_t)pl->ngroups, pl->groups) == -1)
+		return -1;
+	ce->stage = STAGE_SETGID;
+	if (setgid(pl->gid) == -1)
+		return -1;
+	ce->stage = STAGE_SETUID;
+	if (setuid(pl->uid) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+child_dir(const struct plan *pl)
+{
+	if (pl->cwd != NULL)
+		return chdir(pl->cwd);
+	/* like login(1): a missing home (nobody's /nonexistent) means "/" */
+	if (pl->home != NULL && chdir(pl->home) == -1)
+		return chdir("/");
+	return 0;
+}
+
+/* execvp's rules: try on after "not here", remember "not allowed" */
+static int
+child_exec(const struct plan *pl)
+{
+	int e = ENOENT, denied = 0;
+	size_t i;
+
+	for (i = 0; i < pl->paths.n; i++) {
+		execve(pl->paths.v[i], pl->argv, pl->env.v);
+		e = errno;
+		if (e == EACCES)
+			denied = 1;
+		else if (e != ENOENT && e != ENOTDIR && e != ELOOP &&
+		    e != ENAMETOOLONG)
+			return e;
+	}
+	return denied ? EACCES : e;
+}
+
+static void
+child(const struct plan *pl)
+{
+	struct child_err ce = { STAGE_SETUP, 0 };
+	sigset_t none;
+
+	child_signals();
+	if (pl->new_session && setsid() == -1)
+		goto fail;
+	if (dup_to(pl->nullfd, 0) == -1 ||
+	    (pl->logfd != -1 &&
+	    (dup_to(pl->logfd, 1) == -1 || dup_to(pl->logfd, 2) == -1)))
+		goto fail;
+	close_other_fds(pl->errfd, pl->open_max);
+	if (child_user(pl, &ce) == -1)
+		goto fail;
+	ce.stage = STAGE_CHDIR;
+	if (child_dir(pl) == -1)
+		goto fail;
+	ce.stage = STAGE_EXEC;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	errno = child_exec(pl);
+fail:
+	ce.err = errno;
+	while (write(pl->errfd, &ce, sizeof(ce)) == -1 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+/* --- back in the parent --- */
+
+static void
+reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+}
+
+static ssize_t
+read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static void
+report(const struct plan *pl, const struct child_err *ce, char *err,
+    size_t errlen)
+{
+	static const char *const calls[] = {
+		[STAGE_SETGROUPS] = "setgroups",
+		[STAGE_SETGID] = "setgid",
+		[STAGE_SETUID] = "setuid",
+	};
+	const char *why = strerror(ce->err);
+
+	switch (ce->stage) {
+	case STAGE_EXEC:
+		seterr(err, errlen, "unable to run '%s': %s", pl->argv[0], why);
+		break;
+	case STAGE_CHDIR:
+		seterr(err, errlen, "unable to change directory to '%s': %s",
+		    pl->cwd != NULL ? pl->cwd : "/", why);
+		break;
+	case STAGE_SETGROUPS:
+	case STAGE_SETGID:
+	case STAGE_SETUID:
+		seterr(err, errlen, "unable to switch to user '%s' (%s): %s",
+		    pl->user, calls[ce->stage], why);
+		break;
+	default:
+		seterr(err, errlen, "unable to set up '%s': %s", pl->argv[0],
+		    why);
+		break;
+	}
+}
+
+static pid_t
+fork_exec(struct plan *pl, char *err, size_t errlen)
+{
+	struct child_err ce;
+	sigset_t all, old;
+	int pfd[2], saved;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		seterr(err, errlen, "unable to create a pipe: %s",
+		    strerror(errno));
+		return -1;
+	}
+	pfd[0] = fd_high(pfd[0]);
+	pfd[1] = fd_high(pfd[1]);
+	if (pfd[0] == -1 || pfd[1] == -1) {
+		seterr(err, errlen, "unable to create a pipe: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	pl->errfd = pfd[1];
+	/* no handler of ours may run in the child before it resets them */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	if ((pid = fork()) == 0)
+		child(pl);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(pfd[1]);
+	pfd[1] = -1;
+	if (pid == -1) {
+		seterr(err, errlen, "unable to fork: %s", strerror(saved));
+		goto fail;
+	}
+	/* EOF: the pipe was closed by a successful execve */
+	if (read_full(pfd[0], &ce, sizeof(ce)) != (ssize_t)sizeof(ce)) {
+		close(pfd[0]);
+		return pid;
+	}
+	close(pfd[0]);
+	reap(pid);
+	report(pl, &ce, err, errlen);
+	return -1;
+fail:
+	if (pfd[0] != -1)
+		close(pfd[0]);
+	if (pfd[1] != -1)
+		close(pfd[1]);
+	return -1;
+}
+
+pid_t
+ocf_spawn(char *const argv[], const struct ocf_spawn_opts *o, char *err,
+    size_t errlen)
+{
+	static const struct ocf_spawn_opts defaults;
+	struct plan pl;
+	pid_t pid = -1;
+
+	if (o == NULL)
+		o = &defaults;
+	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0') {
+		seterr(err, errlen, "empty command");
+		return -1;
+	}
+	memset(&pl, 0, sizeof(pl));
+	pl.argv = argv;
+	pl.cwd = o->cwd;
+	pl.new_session = o->new_session;
+	pl.nullfd = pl.logfd = pl.errfd = -1;
+	pl.open_max = sysconf(_SC_OPEN_MAX);
+	if (pl.open_max < 0 || pl.open_max > INT_MAX)
+		pl.open_max = 65536;
+	if (plan_user(&pl, o->user, err, errlen) == 0 &&
+	    plan_env(&pl, o, err, errlen) == 0 &&
+	    plan_paths(&pl, err, errlen) == 0 &&
+	    plan_fds(&pl, o->log_path, err, errlen) == 0)
+		pid = fork_exec(&pl, err, errlen);
+	plan_free(&pl);
+	return pid;
+}
+
+/*
+ * Polling, not SIGCHLD (a handler would be global state) nor a pidfd
+ * (valgrind 3.19 cannot trace pidfd_open).  The interval grows from 1 ms,
+ * so a quick child is seen quickly, to 10 ms.
+ */
+int
+ocf_wait(pid_t pid, double timeout, int *status)
+{
+	double deadline = ocf_mono() + timeout, nap = 0.001;
+	int st;
+	pid_t r;
+
+	if (pid <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* a NaN would compare false forever: make it "do not wait" */
+	if (isnan(timeout))
+		deadline = ocf_mono();
+	for (;;) {
+		double left;
+
+		r = waitpid(pid, &st, timeout < 0 ? 0 : WNOHANG);
+		if (r == pid) {
+			if (status != NULL)
+				*status = st;
+			return 0;
+		}
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (timeout < 0 || r == -1)
+			continue;
+		if ((left = deadline - ocf_mono()) <= 0)
+			return 1;
+		ocf_sleep(left < nap ? left : nap);
+		if (nap < 0.01)
+			nap *= 2;
+	}
+}
+
+static int
+exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return -1;
+}
+
+int
+ocf_run(char *const argv[], const struct ocf_spawn_opts *o, double timeout,
+    char *err, size_t errlen)
+{
+	struct ocf_spawn_opts own = { 0 };
+	int st, r;
+	pid_t pid;
+
+	if (o != NULL)
+		own = *o;
+	own.new_session = 1;
+	if ((pid = ocf_spawn(argv, &own, err, errlen)) == -1)
+		return -1;
+	r = ocf_wait(pid, timeout, &st);
+	if (r == 0)
+		return exit_code(st);
+	if (r == -1)
+		seterr(err, errlen, "unable to wait for '%s': %s", argv[0],
+		    strerror(errno));
+	else
+		seterr(err, errlen, "'%s' timed out after %gs", argv[0],
+		    timeout);
+	/* the group, so that its children do not outlive it either */
+	(void)ocf_pgrp_stop(pid, RUN_GRACE);
+	return r == -1 ? -1 : -2;
+}
+
+/* --- command lines --- */
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* the same C escapes inside double quotes and outside; any other
+ * character after a backslash stands for itself */
+static char
+unescape(char c)
+{
+	switch (c) {
+	case 'a':
+		return '\a';
+	case 'b':
+		return '\b';
+	case 'f':
+		return '\f';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 's':
+		return ' ';
+	case 't':
+		return '\t';
+	case 'v':
+		return '\v';
+	default:
+		return c;
+	}
+}
+
+/*
+ * One word from s[*ip] (not blank) into out; *ip moves past it.  Quoted
+ * and unquoted parts join: a"b c"d is one word.
+ */
+static int
+scan_word(const char *s, size_t len, size_t *ip, char *out, size_t *olen,
+    const char **why)
+{
+	size_t i = *ip, o = 0;
+	char q = 0;
+
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (q == '\'') {
+			if (c == '\'')
+				q = 0;
+			else
+				out[o++] = c;
+		} else if (c == '\\') {
+			if (i + 1 == len) {
+				*why = q ? "unterminated quote" :
+				    "trailing backslash";
+				return -1;
+			}
+			out[o++] = unescape(s[++i]);
+		} else if (q == '"') {
+			if (c == '"')
+				q = 0;
+			else
+				out[o++] = c;
+		} else if (is_blank(c))
+			break;
+		else if (c == '"' || c == '\'')
+			q = c;
+		else
+			out[o++] = c;
+	}
+	if (q) {
+		*why = "unterminated quote";
+		return -1;
+	}
+	*ip = i;
+	*olen = o;
+	return 0;
+}
+
+void
+ocf_argv_free(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int
+ocf_split_cmdline(const char *line, char ***argvp, char *err, size_t errlen)
+{
+	const char *why = "empty command";
+	size_t len = line != NULL ? strlen(line) : 0, i = 0, n = 0, wl;
+	char *word, **v;
+
+	*argvp = NULL;
+	word = malloc(len + 1);
+	v = calloc(MAX_WORDS + 1, sizeof(*v));
+	if (word == NULL || v == NULL) {
+		why = strerror(ENOMEM);
+		goto fail;
+	}
+	for (;;) {
+		while (i < len && is_blank(line[i]))
+			i++;
+		if (i == len)
+			break;
+		if (n == MAX_WORDS) {
+			why = "too many words (at most 1024)";
+			goto fail;
+		}
+		if (scan_word(line, len, &i, word, &wl, &why) == -1)
+			goto fail;
+		if ((v[n] = malloc(wl + 1)) == NULL) {
+			why = strerror(ENOMEM);
+			goto fail;
+		}
+		memcpy(v[n], word, wl);
+		v[n++][wl] = '\0';
+	}
+	if (n == 0)
+		goto fail;
+	free(word);
+	*argvp = v;
+	return 0;
+fail:
+	seterr(err, errlen, "%s", why);
+	free(word);
+	ocf_argv_free(v);
+	return -1;
+}
+
+/* --- /proc --- */
+
+struct pstat {
+	char			state;
+	pid_t			pgrp;
+	unsigned long long	start;
+};
+
+/*
+ * /proc/PID/stat: comm (field 2) may hold spaces and ')', so fields are
+ * counted from the last ')'.  Field 3 is the state, 5 the process group,
+ * 22 the start time.
+ */
+static int
+parse_stat(char *buf, size_t len, struct pstat *ps)
+{
+	char *p, *end;
+	int field;
+
+	if ((p = memrchr(buf, ')', len)) == NULL)
+		return -1;
+	p++;
+	for (field = 3; field <= 22; field++) {
+		if (*p != ' ')
+			return -1;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return -1;
+		if (field == 3)
+			ps->state = *p;
+		errno = 0;
+		if (field == 5)
+			ps->pgrp = (pid_t)strtol(p, &end, 10);
+		else if (field == 22)
+			ps->start = strtoull(p, &end, 10);
+		else
+			end = p + strcspn(p, " ");
+		if (end == p || errno != 0)
+			return -1;
+		p = end;
+	}
+	return 0;
+}
+
+static int
+read_stat(const char *path, struct pstat *ps)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read_full(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return parse_stat(buf, (size_t)n, ps);
+}
+
+static int
+read_pid_stat(pid_t pid, struct pstat *ps)
+{
+	char path[64];
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	return read_stat(path, ps);
+}
+
+static int
+is_dead(char state)
+{
+	return state == 'Z' || state == 'X' || state == 'x';
+}
+
+int
+ocf_proc_start_time(pid_t pid, unsigned long long *t)
+{
+	struct pstat ps;
+
+	if (read_pid_stat(pid, &ps) == -1)
+		return -1;
+	*t = ps.start;
+	return 0;
+}
+
+int
+ocf_proc_same(pid_t pid, unsigned long long start)
+{
+	struct pstat ps;
+
+	return read_pid_stat(pid, &ps) == 0 && !is_dead(ps.state) &&
+	    ps.start == start;
+}
+
+static int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* by process group only: the gateway renames its processes */
+int
+ocf_pgrp_count(pid_t pgid)
+{
+	struct dirent *de;
+	struct pstat ps;
+	char path[300];
+	DIR *d;
+	int n = 0;
+
+	if (pgid <= 0)
+		return 0;
+	if ((d = opendir("/proc")) == NULL)
+		/* without /proc all we can tell is whether it exists */
+		return kill(-pgid, 0) == 0 || errno == EPERM;
+	while ((de = readdir(d)) != NULL) {
+		if (!all_digits(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_stat(path, &ps) == 0 && ps.pgrp == pgid &&
+		    !is_dead(ps.state))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* gone: no live member, and the leader reaped if it is our child */
+static int
+pgrp_gone(pid_t pgid)
+{
+	pid_t r;
+
+	while ((r = waitpid(pgid, NULL, WNOHANG)) == -1 && errno == EINTR)
+		;
+	return r != 0 && ocf_pgrp_count(pgid) == 0;
+}
+
+static int
+pgrp_wait(pid_t pgid, double timeout)
+{
+	double deadline = ocf_mono() + timeout;
+
+	for (;;) {
+		double left;
+
+		if (pgrp_gone(pgid))
+			return 1;
+		if ((left = deadline - ocf_mono()) <= 0)
+			return 0;
+		ocf_sleep(left < STOP_POLL ? left : STOP_POLL);
+	}
+}
+
+int
+ocf_pgrp_stop(pid_t pgid, double timeout)
+{
+	/* never kill(0) or kill(-1): that would be us or everything */
+	if (pgid <= 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (kill(-pgid, SIGTERM) == -1) {
+		if (errno != ESRCH)
+			return -1;
+		(void)pgrp_gone(pgid);
+		return 0;
+	}
+	/* a stopped process would hold SIGTERM pending forever */
+	(void)kill(-pgid, SIGCONT);
+	if (pgrp_wait(pgid, timeout > 0 ? timeout : 0))
+		return 0;
+	if (kill(-pgid, SIGKILL) == -1) {
+		if (errno != ESRCH)
+			return -1;
+		/* it went away on its own just in time */
+		return pgrp_wait(pgid, KILL_WAIT) ? 0 : -1;
+	}
+	return pgrp_wait(pgid, KILL_WAIT) ? 1 : -1;
+}
