@@ -88,6 +88,16 @@ check: all $(UNITS) $(HELPERS)
 unit: $(UNITS)
 	@OCF_BIN=$(abspath $(B)) sh test/run.sh --unit
 
+# cppcheck: declarations stay at the top of a block (style(9)), hence no
+# variableScope; shellcheck: every shell script of the tree
+SH_FILES = configure .ci/run $(wildcard test/*.sh test/fuzz/*.sh bench/*.sh) \
+	$(shell grep -l '^\#!/bin/sh' scripts/* 2>/dev/null)
+lint:
+	cppcheck -q --enable=warning,style,performance,portability \
+		--inline-suppr --error-exitcode=1 -D_GNU_SOURCE -Ilib \
+		--suppress=missingIncludeSystem --suppress=variableScope lib cmd
+	shellcheck -s sh $(SH_FILES)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
@@ -100,6 +110,6 @@ clean:
 distclean: clean
 	rm -f config.mak
 
-.PHONY: all check unit install clean distclean
+.PHONY: all check unit lint install clean distclean
 
 -include $(LIB_OBJ:.o=.d) $(PROGS:$(B)/%=$(B)/cmd/%.d)

@@ -102,13 +102,15 @@ int
 ocf_http_do(const struct ocf_http_req *q, struct ocf_http_resp *r)
 {
 	struct curl_slist *hdr = NULL;
-	struct sink k = { r, q->max_body };
+	struct sink k;
 	char token[4096], auth[4200];
 	long ms = (long)(q->timeout * 1000);
 	CURLcode rc;
 	CURL *c;
 
 	memset(r, 0, sizeof(*r));
+	k.r = r;
+	k.max = q->max_body;
 	if (ms < 1)
 		ms = 1;
 	if (ocf_http_init() == -1 || (c = curl_easy_init()) == NULL) {

@@ -131,6 +131,7 @@ field_text(const struct ocf_state *s, const struct field *f, char *v,
     size_t vlen)
 {
 	const char *p = (const char *)s + f->off;
+	double d;
 
 	switch (f->type) {
 	case F_ROLE:
@@ -147,7 +148,8 @@ field_text(const struct ocf_state *s, const struct field *f, char *v,
 		snprintf(v, vlen, "%llu", *(const unsigned long long *)p);
 		break;
 	case F_TIME:
-		snprintf(v, vlen, "%.3f", *(const double *)p);
+		memcpy(&d, p, sizeof(d));
+		snprintf(v, vlen, "%.3f", d);
 		break;
 	case F_STR:
 		snprintf(v, vlen, "%s", p);
@@ -225,8 +227,6 @@ parse_num(const char *v, enum ftype t, void *dst)
 	} else if (t == F_ULL) {
 		unsigned long long u;
 
-		if (*v == '-')
-			return -1;
 		u = strtoull(v, &end, 10);
 		if (errno || *end != '\0')
 			return -1;

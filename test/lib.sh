@@ -12,7 +12,8 @@
 #     ($OCF_BIN/test/helpers), and puts both in front of PATH so that
 #     ocf-probe, ocf-testsrv, ... are the binaries just built;
 #   - creates the per-test directory TMP, removed at exit unless OCF_TEST_KEEP=1;
-#   - unsets every ocf configuration key (OCF_KEYS) and the proxy variables,
+#   - unsets every ocf configuration key (OCF_KEYS) and the proxy, systemd
+#     and ssh-agent variables (OCF_TEST_ENV_SCRUB),
 #     so nothing from the caller's environment reaches the tools under test;
 #   - installs one EXIT/INT/TERM trap that runs the at_exit commands, kills
 #     the process groups given to track_pgid and removes TMP.
@@ -26,17 +27,27 @@
 #   bail_out
 #   state_get, wait_until, now, port_free, pick_port, pgrp_alive
 
-# Every configuration key ocf reads from the environment. Extend this list
-# when a key is added to ocf(7); the test environment must never inherit one.
+# Every configuration key ocf reads from the environment: the ones in
+# ocf(7) and the ones lib/config.c knows. Extend this list when a key is
+# added; the test environment must never inherit one.
 OCF_KEYS='PRIMARY_IP PRIMARY_PORT PRIMARY_URL CHECK_INTERVAL FAST_INTERVAL
 FAIL_THRESHOLD RISE_THRESHOLD PROBE_TIMEOUT WORKSPACE SECRETS_HOST
 OPENCLAW_USER GATEWAY_SERVICE GATEWAY_CMD GATEWAY_URL READY_TIMEOUT
-STOP_TIMEOUT HOLD_DOWN HOOKS_DIR NOTIFY_URL STATE_DIR'
+STOP_TIMEOUT HOLD_DOWN HOOKS_DIR NOTIFY_URL STATE_DIR
+CA_FILE FAILBACK FAILBACK_DELAY FAIL_ON FLAP_MAX FLAP_WINDOW GIT_TOKEN_FILE
+HOOK_TIMEOUT NODE_NAME NOTREADY_GRACE SECRETS_DIR SECRETS_SRC SSH_KEY
+SSH_KNOWN_HOSTS SSH_PORT SYNC_BRANCH SYNC_REMOTE SYNC_TIMEOUT TOKEN_FILE'
 
-# Not ocf keys, but libcurl and curl obey them: a proxy from the caller's
-# environment would turn every loopback probe into a request to the proxy.
+# Not ocf keys, but they change what the tools do:
+#   - libcurl and curl obey the proxy variables: a proxy from the caller's
+#     environment would turn every loopback probe into a request to it;
+#   - under systemd, NOTIFY_SOCKET and WATCHDOG_* would make a tool under
+#     test notify the caller's service manager, and JOURNAL_STREAM would
+#     change the log format the tests grep;
+#   - SSH_AUTH_SOCK would let a sync test use the caller's ssh keys.
 OCF_TEST_ENV_SCRUB='http_proxy HTTP_PROXY https_proxy HTTPS_PROXY
-all_proxy ALL_PROXY no_proxy NO_PROXY'
+all_proxy ALL_PROXY no_proxy NO_PROXY
+NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID JOURNAL_STREAM SSH_AUTH_SOCK'
 
 set -u
 
@@ -57,14 +68,17 @@ TEST_NAME=${0##*/}
 TEST_NAME=${TEST_NAME%.sh}
 
 # A sourced file cannot know its own path in POSIX sh. Tests live in test/,
-# so the repo root is the parent of $0's directory; a script elsewhere (a
-# throwaway experiment) sets SRCDIR itself.
-if [ -z "${SRCDIR:-}" ] || [ ! -f "$SRCDIR/test/lib.sh" ]; then
-	SRCDIR=$(cd "$(dirname "$0")/.." && pwd) ||
-		bail_out "cannot find the source directory from '$0'"
+# so the repo root is the parent of $0's directory. Only a script elsewhere
+# (a throwaway experiment) uses SRCDIR from the environment: a stray SRCDIR
+# must not make a test run another tree's binaries.
+_ocf_root=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd)
+if [ -n "$_ocf_root" ] && [ -f "$_ocf_root/test/lib.sh" ]; then
+	SRCDIR=$_ocf_root
 fi
-[ -f "$SRCDIR/test/lib.sh" ] ||
-	bail_out "'$SRCDIR' has no test/lib.sh; set SRCDIR to the repository root"
+unset _ocf_root
+if [ -z "${SRCDIR:-}" ] || [ ! -f "$SRCDIR/test/lib.sh" ]; then
+	bail_out "cannot find test/lib.sh from '$0'; set SRCDIR to the repository root"
+fi
 OCF_BIN=${OCF_BIN:-$SRCDIR/build}
 TEST_HELPERS=$OCF_BIN/test/helpers
 PATH=$OCF_BIN:$TEST_HELPERS:$PATH
@@ -118,7 +132,7 @@ _ocf_is_uint() {
 # Refuses groups 0 and 1 and the test's own group: "kill -- -0" would hit us.
 track_pgid() {
 	_ocf_is_uint "${1:-}" || bail_out "track_pgid: bad process group '${1:-}'"
-	_ocf_stat "$$" || bail_out 'track_pgid: cannot read /proc/$$/stat'
+	_ocf_stat "$$" || bail_out "track_pgid: cannot read /proc/$$/stat"
 	if [ "$1" -le 1 ] || [ "$1" = "$_ocf_st_pgid" ]; then
 		bail_out "track_pgid: refusing to track process group $1"
 	fi

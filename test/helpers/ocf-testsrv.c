@@ -93,11 +93,14 @@ enum {
 };
 
 enum mode {
+	/* Answer like a gateway in some state, by path. */
 	M_READY, M_NOTREADY, M_CHANNEL, M_DRAINING, M_HEALTHONLY, M_ERROR500,
 	M_LATE, M_FLAKY,
+	/* Misbehave whatever the path. */
 	M_HANG, M_SLOWHEADERS, M_SLOWBODY, M_ENDLESS, M_HUGE, M_REDIRECT,
 	M_REDIRECTLOOP, M_GARBAGE, M_BADJSON, M_BADCHUNK, M_RST,
 	M_CLOSEAFTERACCEPT,
+	FIRST_PATHLESS = M_HANG,
 };
 
 static const struct {
@@ -136,6 +139,7 @@ static const char BODY_CHANNEL[] =
     "{\"ready\":false,\"failing\":[\"telegram\",\"discord\"]}";
 static const char BODY_DRAINING[] =
     "{\"ready\":false,\"failing\":[\"gateway-draining\"]}";
+/* Ours: no probe should read anything into these. */
 static const char BODY_NOTFOUND[] = "{\"error\":\"not found\"}";
 static const char BODY_ERROR[] = "{\"error\":\"internal\"}";
 
@@ -158,11 +162,11 @@ static uint64_t rng_state;
 enum route { R_READINESS, R_LIVENESS, R_OTHER };
 
 struct request {
-	char method[16];
+	char method[16];	/* the widths in read_request() match */
 	char path[1024];
 };
 
-static void
+static _Noreturn void
 usage(FILE *fp, int status)
 {
 	fputs("usage: " PROG " [-6hv] [-b addr] [-f modefile | -m mode]"
@@ -183,7 +187,7 @@ note(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
+static _Noreturn void
 die(const char *what)
 {
 	note("error: %s: %s", what, strerror(errno));
@@ -384,7 +388,6 @@ read_request(int fd, struct request *req)
 	char buf[REQUEST_MAX + 1];
 	size_t len = 0;
 	ssize_t n;
-	char fmt[32];
 
 	buf[0] = '\0';
 	while (strstr(buf, "\r\n\r\n") == NULL && strstr(buf, "\n\n") == NULL) {
@@ -398,9 +401,7 @@ read_request(int fd, struct request *req)
 		len += (size_t)n;
 		buf[len] = '\0';
 	}
-	snprintf(fmt, sizeof(fmt), "%%%zus %%%zus",
-	    sizeof(req->method) - 1, sizeof(req->path) - 1);
-	if (sscanf(buf, fmt, req->method, req->path) != 2)
+	if (sscanf(buf, "%15s %1023s", req->method, req->path) != 2)
 		return -1;
 	req->path[strcspn(req->path, "?#")] = '\0';
 	return 0;
@@ -416,43 +417,37 @@ route_of(const char *path)
 	return R_OTHER;
 }
 
-/* The modes that answer like a gateway in some state; returns the status. */
-static int
-answer_as_gateway(int fd, enum mode m, const struct request *req)
-{
+struct reply {
 	int status;
 	const char *body;
+};
+
+/* What a gateway in the state of mode m answers to req. */
+static struct reply
+gateway_reply(enum mode m, const struct request *req)
+{
 	enum route r = route_of(req->path);
 
-	if (m == M_ERROR500) {
-		status = 500, body = BODY_ERROR;
-	} else if (r == R_OTHER) {
-		status = 404, body = BODY_NOTFOUND;
-	} else if (strcmp(req->method, "GET") != 0) {
-		status = 405, body = BODY_NOTFOUND;
-	} else if (r == R_LIVENESS) {
-		status = 200, body = BODY_LIVE;
-	} else {
-		switch (m) {
-		case M_NOTREADY:
-			status = 503, body = BODY_NOTREADY;
-			break;
-		case M_CHANNEL:
-			status = 503, body = BODY_CHANNEL;
-			break;
-		case M_DRAINING:
-			status = 503, body = BODY_DRAINING;
-			break;
-		case M_HEALTHONLY:
-			status = 404, body = BODY_NOTFOUND;
-			break;
-		default:
-			status = 200, body = BODY_READY;
-			break;
-		}
+	if (m == M_ERROR500)
+		return (struct reply){ 500, BODY_ERROR };
+	if (r == R_OTHER)
+		return (struct reply){ 404, BODY_NOTFOUND };
+	if (strcmp(req->method, "GET") != 0)
+		return (struct reply){ 405, BODY_NOTFOUND };
+	if (r == R_LIVENESS)
+		return (struct reply){ 200, BODY_LIVE };
+	switch (m) {
+	case M_NOTREADY:
+		return (struct reply){ 503, BODY_NOTREADY };
+	case M_CHANNEL:
+		return (struct reply){ 503, BODY_CHANNEL };
+	case M_DRAINING:
+		return (struct reply){ 503, BODY_DRAINING };
+	case M_HEALTHONLY:
+		return (struct reply){ 404, BODY_NOTFOUND };
+	default:
+		return (struct reply){ 200, BODY_READY };
 	}
-	send_response(fd, status, body);
-	return status;
 }
 
 /* Keep the connection open, discarding input, until the peer closes. */
@@ -582,6 +577,7 @@ serve_rst(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 }
 
+/* One line per request with -v; status 0: none to tell, -1: dropped. */
 static void
 log_request(enum mode m, const struct request *req, int status)
 {
@@ -590,8 +586,52 @@ log_request(enum mode m, const struct request *req, int status)
 	if (status > 0)
 		note("%s %s mode=%s -> %d", req->method, req->path,
 		    mode_name(m), status);
+	else if (status < 0)
+		note("%s %s mode=%s -> dropped", req->method, req->path,
+		    mode_name(m));
 	else
 		note("%s %s mode=%s", req->method, req->path, mode_name(m));
+}
+
+/* The modes that misbehave whatever the path. */
+static void
+misbehave(int fd, enum mode m, const struct request *req, time_t deadline)
+{
+	switch (m) {
+	case M_HANG:
+		hold_until_closed(fd, deadline);
+		break;
+	case M_SLOWHEADERS:
+		serve_slowheaders(fd, deadline);
+		break;
+	case M_SLOWBODY:
+		serve_slowbody(fd, deadline);
+		break;
+	case M_ENDLESS:
+		serve_endless(fd, deadline);
+		break;
+	case M_HUGE:
+		serve_huge(fd);
+		break;
+	case M_REDIRECT:
+	case M_REDIRECTLOOP:
+		serve_redirect(fd, req->path, m == M_REDIRECTLOOP);
+		break;
+	case M_GARBAGE:
+		serve_garbage(fd);
+		break;
+	case M_BADJSON:
+		send_response(fd, 200, "{\"ready\":tru");
+		break;
+	case M_BADCHUNK:
+		serve_badchunk(fd);
+		break;
+	case M_RST:
+		serve_rst(fd);
+		break;
+	default:
+		break;
+	}
 }
 
 static void
@@ -600,74 +640,33 @@ serve(int fd)
 	time_t deadline = monotonic_now() + CONN_LIFETIME;
 	enum mode m = current_mode();
 	struct request req;
-	int status = 0;
+	struct reply rep;
 
 	if (m == M_CLOSEAFTERACCEPT) {
 		if (opt.verbose)
-			note("accept mode=%s", mode_name(m));
+			note("connection closed at accept, mode=%s", mode_name(m));
 		return;
 	}
 	if (read_request(fd, &req) == -1) {
 		if (opt.verbose)
-			note("bad or missing request mode=%s", mode_name(m));
+			note("bad or missing request, mode=%s", mode_name(m));
 		return;
 	}
-	switch (m) {
-	case M_HANG:
+	if (m >= FIRST_PATHLESS) {
+		/* Logged first: some of these hold the connection for minutes. */
 		log_request(m, &req, 0);
-		hold_until_closed(fd, deadline);
+		misbehave(fd, m, &req, deadline);
 		return;
-	case M_SLOWHEADERS:
-		log_request(m, &req, 0);
-		serve_slowheaders(fd, deadline);
-		return;
-	case M_SLOWBODY:
-		log_request(m, &req, 200);
-		serve_slowbody(fd, deadline);
-		return;
-	case M_ENDLESS:
-		log_request(m, &req, 200);
-		serve_endless(fd, deadline);
-		return;
-	case M_HUGE:
-		log_request(m, &req, 200);
-		serve_huge(fd);
-		return;
-	case M_REDIRECT:
-	case M_REDIRECTLOOP:
-		log_request(m, &req, 302);
-		serve_redirect(fd, req.path, m == M_REDIRECTLOOP);
-		return;
-	case M_GARBAGE:
-		log_request(m, &req, 0);
-		serve_garbage(fd);
-		return;
-	case M_BADJSON:
-		log_request(m, &req, 200);
-		send_response(fd, 200, "{\"ready\":tru");
-		return;
-	case M_BADCHUNK:
-		log_request(m, &req, 200);
-		serve_badchunk(fd);
-		return;
-	case M_RST:
-		log_request(m, &req, 0);
-		serve_rst(fd);
-		return;
-	case M_FLAKY:
-		if ((long)(rng_next() % 100) < rate_for(m)) {
-			log_request(m, &req, -1);
-			return;		/* dropped: close without a word */
-		}
-		break;
-	case M_LATE:
+	}
+	if (m == M_FLAKY && (long)(rng_next() % 100) < rate_for(m)) {
+		log_request(m, &req, -1);
+		return;		/* dropped: close without a word */
+	}
+	if (m == M_LATE)
 		sleep_ms(rate_for(m));
-		break;
-	default:
-		break;
-	}
-	status = answer_as_gateway(fd, m, &req);
-	log_request(m, &req, status);
+	rep = gateway_reply(m, &req);
+	send_response(fd, rep.status, rep.body);
+	log_request(m, &req, rep.status);
 }
 
 static void *
