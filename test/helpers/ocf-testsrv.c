@@ -1,8 +1,8 @@
 /*
  * ocf-testsrv - a badly behaved HTTP/1.1 server for the ocf scenario tests
  *
- * usage: ocf-testsrv [-6hv] [-b addr] [-f modefile | -m mode] [-P pidfile]
- *                    [-r rate] [-s seed] -p port
+ * usage: ocf-testsrv [-6hv] [-b addr] [-f modefile | -m mode] [-o postlog]
+ *                    [-P pidfile] [-r rate] [-s seed] -p port
  *
  * The scenario tests use the real OpenClaw gateway wherever it can show a
  * behaviour. This server covers what the gateway will not do on demand:
@@ -49,6 +49,9 @@
  * itself after SERVER_LIFETIME, so that a test that forgets it leaks neither
  * threads nor a process for long. SIGTERM and SIGINT remove the pidfile and
  * exit 0. -v logs one line per request to stderr.
+ *
+ * With -o FILE, every POST (any path, any mode) is answered 200 "{}" and
+ * its body appended to FILE as one line: a webhook receiver for the tests.
  *
  * Exit status: 0 on SIGTERM/SIGINT, 2 if it cannot serve, 3 on usage error
  * (the ocf exit codes).
@@ -164,14 +167,20 @@ enum route { R_READINESS, R_LIVENESS, R_OTHER };
 struct request {
 	char method[16];	/* the widths in read_request() match */
 	char path[1024];
+	char body[8192];	/* a POST's body (with -o), NUL-terminated */
+	size_t blen;
 };
+
+/* -o: every POST body is appended here, one per line (webhook tests) */
+static pthread_mutex_t post_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *postlog;
 
 static _Noreturn void
 usage(FILE *fp, int status)
 {
 	fputs("usage: " PROG " [-6hv] [-b addr] [-f modefile | -m mode]"
-	    " [-P pidfile]\n"
-	    "                   [-r rate] [-s seed] -p port\n", fp);
+	    " [-o postlog]\n"
+	    "                   [-P pidfile] [-r rate] [-s seed] -p port\n", fp);
 	exit(status);
 }
 
@@ -378,9 +387,45 @@ send_response(int fd, int status, const char *body)
 }
 
 /*
+ * The body after the head, as long as Content-Length says and the buffer
+ * allows: the part already read with the head, then the rest.
+ */
+static int
+read_body(int fd, const char *buf, size_t len, struct request *req)
+{
+	const char *cl = strcasestr(buf, "\ncontent-length:");
+	const char *end = strstr(buf, "\r\n\r\n");
+	size_t want, have;
+	ssize_t n;
+
+	req->blen = 0;
+	req->body[0] = '\0';
+	if (cl == NULL || end == NULL)
+		return 0;
+	want = strtoul(cl + 16, NULL, 10);
+	if (want > sizeof(req->body) - 1)
+		want = sizeof(req->body) - 1;
+	end += 4;
+	have = len - (size_t)(end - buf);
+	if (have > want)
+		have = want;
+	memcpy(req->body, end, have);
+	while (have < want) {
+		n = read(fd, req->body + have, want - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	req->blen = have;
+	req->body[have] = '\0';
+	return 0;
+}
+
+/*
  * Read the request head (up to the empty line) and keep the method and
- * the path without its query. The body, if any, is ignored: every route
- * is a GET.
+ * the path without its query, then the body if there is one.
  */
 static int
 read_request(int fd, struct request *req)
@@ -404,7 +449,7 @@ read_request(int fd, struct request *req)
 	if (sscanf(buf, "%15s %1023s", req->method, req->path) != 2)
 		return -1;
 	req->path[strcspn(req->path, "?#")] = '\0';
-	return 0;
+	return read_body(fd, buf, len, req);
 }
 
 static enum route
@@ -635,6 +680,19 @@ misbehave(int fd, enum mode m, const struct request *req, time_t deadline)
 }
 
 static void
+append_post(const struct request *req)
+{
+	FILE *fp;
+
+	pthread_mutex_lock(&post_lock);
+	if ((fp = fopen(postlog, "a")) != NULL) {
+		fprintf(fp, "%s\n", req->body);
+		fclose(fp);
+	}
+	pthread_mutex_unlock(&post_lock);
+}
+
+static void
 serve(int fd)
 {
 	time_t deadline = monotonic_now() + CONN_LIFETIME;
@@ -650,6 +708,11 @@ serve(int fd)
 	if (read_request(fd, &req) == -1) {
 		if (opt.verbose)
 			note("bad or missing request, mode=%s", mode_name(m));
+		return;
+	}
+	if (postlog != NULL && strcmp(req.method, "POST") == 0) {
+		append_post(&req);
+		send_response(fd, 200, "{}");
 		return;
 	}
 	if (m >= FIRST_PATHLESS) {
@@ -803,7 +866,7 @@ main(int argc, char *argv[])
 	uint64_t seed = 1;
 	int c, lfd, fd;
 
-	while ((c = getopt(argc, argv, "6b:f:hm:P:p:r:s:v")) != -1) {
+	while ((c = getopt(argc, argv, "6b:f:hm:o:P:p:r:s:v")) != -1) {
 		switch (c) {
 		case '6':
 			v6 = true;
@@ -823,6 +886,9 @@ main(int argc, char *argv[])
 				exit(EXIT_USAGE);
 			}
 			mode_given = true;
+			break;
+		case 'o':
+			postlog = optarg;
 			break;
 		case 'P':
 			opt.pidfile = optarg;
