@@ -333,6 +333,7 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 {
 	struct ocf_tick t;
 	char err[OCF_ERRLEN];
+	double started;
 	int last = -1, first = 1;
 
 	ocf_sd_init();
@@ -348,6 +349,7 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		if (reload_requested)
 			reload(c, path);
 		/* the first check reconciles the state with what runs */
+		started = ocf_mono();
 		if (tick(c, &t, first) == OCF_UNKNOWN && first) {
 			ocf_err("unable to use the state in '%s'", c->state_dir);
 			return OCF_UNKNOWN;
@@ -358,7 +360,9 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		report(c, &t, &last);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;	/* a gateway that died on its own */
-		pause_for(ocf_watch_interval(c, &t));
+		/* intervals run start to start: a slow check (a timeout)
+		 * does not delay the verdict by its own length again */
+		pause_for(ocf_watch_interval(c, &t) - (ocf_mono() - started));
 	}
 	ocf_sd_notify("STOPPING=1");
 	ocf_notice("stopping; the gateway stays as it is");
