@@ -82,6 +82,9 @@ fi
 OCF_BIN=${OCF_BIN:-$SRCDIR/build}
 TEST_HELPERS=$OCF_BIN/test/helpers
 PATH=$OCF_BIN:$TEST_HELPERS:$PATH
+# test/run.sh --valgrind puts wrappers that run each tool under memcheck
+# in front (a memory error or a definite leak turns into exit code 99)
+[ -z "${OCF_WRAP_DIR:-}" ] || PATH=$OCF_WRAP_DIR:$PATH
 export SRCDIR OCF_BIN TEST_HELPERS PATH
 
 _ocf_n=0 _ocf_pass=0 _ocf_fail=0 _ocf_skip=0

@@ -3,7 +3,9 @@
 # keep each one's output under $OCF_BIN/test/out/, and end with the line
 # "N passed, N failed, N skipped" counted over every assertion.
 #   --unit       unit tests only
-#   T=PATTERN    only scenario tests whose file name matches (e.g. T='t01*')
+#   --valgrind   run the tools under valgrind memcheck (exit 99 on an error)
+#   T=PATTERNS   only scenario tests whose file name matches one of these
+#                space-separated globs (e.g. T='t1* t2100*')
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${OCF_BIN:=$here/../build}"
@@ -11,6 +13,19 @@ export OCF_BIN
 out=$OCF_BIN/test/out
 mkdir -p "$out"
 pass=0 fail=0 skip=0 failed_files=
+
+mode=${1:-all}
+if [ "$mode" = --valgrind ]; then
+	OCF_WRAP_DIR=$OCF_BIN/test/valgrind
+	mkdir -p "$OCF_WRAP_DIR"
+	for p in "$OCF_BIN"/ocf-*; do
+		w=$OCF_WRAP_DIR/$(basename "$p")
+		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=no %s "$@"\n' \
+			"$p" >"$w"
+		chmod +x "$w"
+	done
+	export OCF_WRAP_DIR
+fi
 
 tally () {	# file label
 	p=$(awk '/^\[  PASSED  \] [0-9]+ test/ { n += $4 } /^ok [0-9]/ && !/# SKIP/ { n++ } END { print n + 0 }' "$1")
@@ -38,15 +53,22 @@ run_one () {	# label command...
 	fi
 }
 
+[ "$mode" = --valgrind ] ||
 for t in "$OCF_BIN"/test/unit/test_*; do
 	[ -x "$t" ] || continue
 	run_one "unit/$(basename "$t")" "$t"
 done
-if [ "${1:-}" != --unit ]; then
+if [ "$mode" != --unit ]; then
 	for t in "$here"/t[0-9]*.sh; do
 		[ -f "$t" ] || continue
-		# shellcheck disable=SC2254 # T is a glob on purpose
-		case $(basename "$t") in ${T:-*}) ;; *) continue ;; esac
+		wanted=no
+		set -f	# the patterns are for case, not for the shell
+		for pat in ${T:-*}; do
+			# shellcheck disable=SC2254 # a glob on purpose
+			case $(basename "$t") in $pat) wanted=yes ;; esac
+		done
+		set +f
+		[ $wanted = yes ] || continue
 		run_one "$(basename "$t")" sh "$t"
 	done
 fi
