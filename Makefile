@@ -113,3 +113,25 @@ distclean: clean
 .PHONY: all check unit lint install clean distclean
 
 -include $(LIB_OBJ:.o=.d) $(PROGS:$(B)/%=$(B)/cmd/%.d)
+
+# `make demo` is the README's first command on a fresh clone: when
+# configure could not write config.mak (dependencies missing), install them
+# (as root on Debian) and make starts again with the new config.mak.
+ifneq ($(filter demo bench,$(MAKECMDGOALS)),)
+config.mak:
+	./configure --install-deps
+endif
+
+demo: all $(HELPERS)
+	@OCF_BIN=$(abspath $(B)) sh scripts/ocf-demo
+
+bench: all $(HELPERS)
+	@OCF_BIN=$(abspath $(B)) sh bench/run.sh
+
+.PHONY: demo bench
+
+# make fuzz: each libFuzzer target of test/fuzz for FUZZ_SECONDS (clang)
+FUZZ_SECONDS ?= 300
+fuzz:
+	@OCF_BIN=$(abspath $(B)) FUZZ_SECONDS=$(FUZZ_SECONDS) sh test/fuzz/run.sh
+.PHONY: fuzz

@@ -113,8 +113,8 @@ status_json(const struct ocf_config *c, const struct ocf_sync_result *r,
 	else
 		printf("\"ahead\":null,\"behind\":null");
 	for (int i = 0; i < 3; i++) {
-		printf(",\"%s\":%s", what[i], ocf_json_str(verdict[i], a,
-		    sizeof(a)));
+		printf(",\"%s\":%s", what[i], verdict[i][0] == '\0' ? "null" :
+		    ocf_json_str(verdict[i], a, sizeof(a)));
 		if (at[i] > 0)
 			printf(",\"%s_at\":%.3f,\"%s_age\":%.3f", what[i],
 			    at[i], what[i], now - at[i]);

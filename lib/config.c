@@ -561,21 +561,6 @@ valid_name(const char *s, size_t n)
 	return n > 0;
 }
 
-/* a bad key may hold any byte: show at most 64, escapes as '?' */
-static const char *
-printable(const char *s, size_t n, char *buf, size_t len)
-{
-	size_t i;
-
-	if (n > 64)
-		n = 64;
-	for (i = 0; i < n && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < ' ' ||
-		    (unsigned char)s[i] >= 0x7f ? '?' : s[i];
-	buf[i] = '\0';
-	return buf;
-}
-
 /* "export " is how shells source such a file; systemd would skip the line */
 static void
 skip_export(struct cursor *cur)
@@ -611,7 +596,7 @@ parse_key(struct cursor *cur, const char *origin, char *err, size_t errlen)
 		char shown[80];
 
 		fail(err, errlen, "%s: '%s' is not a valid key name", origin,
-		    printable(key, keylen, shown, sizeof(shown)));
+		    ocf_printable(key, keylen, shown, sizeof(shown)));
 		return NULL;
 	}
 	if ((k = lookup(key, keylen)) == NULL)

@@ -7,6 +7,7 @@
  * OPENCLAW_USER, so libgit2 writes files with the right owner and finds
  * that user's ~/.ssh and ~/.gitconfig.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -530,7 +531,8 @@ struct gctx {
 	const struct ocf_config *c;
 	char token[TOKEN_MAX];	/* GIT_TOKEN_FILE, read by the parent */
 	char user[256];		/* local user name, for ssh without one */
-	int port;		/* of the remote's ssh URL, for known_hosts */
+	int port;		/* of the URL in use, for known_hosts */
+	int fport, pport;	/* of the fetch and the push URL */
 	int calls;		/* credential requests in this connection */
 	int keyidx, agent_tried, token_tried;
 	char why[256];		/* our own reason when a callback refused */
@@ -828,7 +830,7 @@ ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	git_remote_create_options o;
 	git_config *cfg = NULL;
 	git_buf url = { 0 }, pushurl = { 0 };
-	char key[300], fetch[1024], push[1024];
+	char key[300], furl[1024], purl[1024];
 	int rc = -1;
 
 	snprintf(key, sizeof(key), "remote.%s.url", c->sync_remote);
@@ -840,26 +842,27 @@ ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	}
 	snprintf(key, sizeof(key), "remote.%s.pushurl", c->sync_remote);
 	if (git_config_get_string_buf(&pushurl, cfg, key) == 0) {
-		if (!rewrite(cfg, pushurl.ptr, ".insteadof", push, sizeof(push)))
-			snprintf(push, sizeof(push), "%s", pushurl.ptr);
-	} else if (!rewrite(cfg, url.ptr, ".pushinsteadof", push,
-	    sizeof(push)) && !rewrite(cfg, url.ptr, ".insteadof", push,
-	    sizeof(push)))
-		snprintf(push, sizeof(push), "%s", url.ptr);
-	if (!rewrite(cfg, url.ptr, ".insteadof", fetch, sizeof(fetch)))
-		snprintf(fetch, sizeof(fetch), "%s", url.ptr);
+		if (!rewrite(cfg, pushurl.ptr, ".insteadof", purl, sizeof(purl)))
+			snprintf(purl, sizeof(purl), "%s", pushurl.ptr);
+	} else if (!rewrite(cfg, url.ptr, ".pushinsteadof", purl,
+	    sizeof(purl)) && !rewrite(cfg, url.ptr, ".insteadof", purl,
+	    sizeof(purl)))
+		snprintf(purl, sizeof(purl), "%s", url.ptr);
+	if (!rewrite(cfg, url.ptr, ".insteadof", furl, sizeof(furl)))
+		snprintf(furl, sizeof(furl), "%s", url.ptr);
 	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	o.repository = w->repo;
 	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
 	    GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
-	if (git_remote_create_with_opts(&w->remote, fetch, &o) < 0 ||
-	    (strcmp(push, fetch) != 0 &&
-	    git_remote_set_instance_pushurl(w->remote, push) < 0)) {
+	if (git_remote_create_with_opts(&w->remote, furl, &o) < 0 ||
+	    (strcmp(purl, furl) != 0 &&
+	    git_remote_set_instance_pushurl(w->remote, purl) < 0)) {
 		reply(rep, OCF_CRITICAL, "unable to use remote '%s': %s",
 		    c->sync_remote, gerr(NULL));
 		goto out;
 	}
-	g->port = url_port(fetch);
+	g->fport = url_port(furl);
+	g->pport = url_port(purl);
 	rc = 0;
 out:
 	git_buf_dispose(&pushurl);
@@ -901,6 +904,12 @@ missing_path(struct ws *w, const struct gctx *g)
 		    strerror(errno));
 		return w->why;
 	}
+	/* what libgit2 1.5.1 says when the local remote is someone else's */
+	if (*url == '/' && strstr(gerr(g), "safe.directory") != NULL) {
+		snprintf(w->why, sizeof(w->why), "'%s' is owned by another "
+		    "user (safe.directory)", url);
+		return w->why;
+	}
 	return gerr(g);
 }
 
@@ -928,6 +937,7 @@ fetch(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	ctx_reset(g);
+	g->port = g->fport;
 	ocf_sync_phase(0);
 	e = git_remote_download(w->remote, &specs, &fo);
 	if (e == 0 && (e = git_remote_ls(&heads, &nheads, w->remote)) == 0)
@@ -1169,6 +1179,7 @@ push_one(struct ws *w, struct gctx *g, const char *dst)
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	callbacks(&po.callbacks, g);
 	ctx_reset(g);
+	g->port = g->pport;
 	ocf_sync_phase(0);
 	e = git_remote_upload(w->remote, &specs, &po);
 	git_remote_disconnect(w->remote);
@@ -1355,6 +1366,7 @@ static int
 read_token(const char *path, char *buf, size_t len, char *err,
     size_t errlen)
 {
+	struct stat st;
 	ssize_t n;
 	int fd;
 
@@ -1364,6 +1376,12 @@ read_token(const char *path, char *buf, size_t len, char *err,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		snprintf(err, errlen, "unable to open '%s' (GIT_TOKEN_FILE): "
 		    "%s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
+		close(fd);
+		snprintf(err, errlen, "'%s' (GIT_TOKEN_FILE) is readable by "
+		    "group or others: chmod 600 it", path);
 		return -1;
 	}
 	n = read(fd, buf, len - 1);

@@ -83,16 +83,38 @@ literal(struct scan *s, const char *word)
 }
 
 static int
-number(struct scan *s)
+digits(struct scan *s)
 {
 	const char *start = s->p;
 
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p > start ? 0 : -1;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int
+number(struct scan *s)
+{
 	if (s->p < s->end && *s->p == '-')
 		s->p++;
-	while (s->p < s->end && strchr("0123456789.eE+-", *s->p) != NULL &&
-	    *s->p != '\0')
+	if (s->p < s->end && *s->p == '0')
 		s->p++;
-	return s->p > start && (s->p[-1] >= '0' && s->p[-1] <= '9') ? 0 : -1;
+	else if (digits(s) == -1)
+		return -1;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (digits(s) == -1)
+			return -1;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (digits(s) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static int value(struct scan *s);

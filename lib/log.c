@@ -99,6 +99,20 @@ ocf_log(int prio, const char *fmt, ...)
 	errno = saved;
 }
 
+const char *
+ocf_printable(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t i;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < ' ' ||
+		    (unsigned char)s[i] >= 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 int
 ocf_stdout_close(void)
 {

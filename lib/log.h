@@ -8,6 +8,7 @@
 #ifndef OCF_LOG_H
 #define OCF_LOG_H
 
+#include <stddef.h>
 #include <syslog.h>	/* LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG */
 
 enum {
@@ -31,6 +32,10 @@ void ocf_log(int prio, const char *fmt, ...)
 #define ocf_notice(...) ocf_log(LOG_NOTICE, __VA_ARGS__)
 #define ocf_info(...) ocf_log(LOG_INFO, __VA_ARGS__)
 #define ocf_debug(...) ocf_log(LOG_DEBUG, __VA_ARGS__)
+
+/* at most 64 bytes of s (length n) for a message: control and non-ASCII
+ * bytes as '?', so that a hostile file cannot drive the terminal */
+const char *ocf_printable(const char *s, size_t n, char *buf, size_t len);
 
 /* flush stdout and report a write error on it (e.g. >/dev/full): 0 or -1 */
 int ocf_stdout_close(void);

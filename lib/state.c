@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "log.h"
 #include "state.h"
 
 #define STATE_VERSION 1
@@ -219,7 +220,13 @@ parse_num(const char *v, enum ftype t, void *dst)
 		return -1;
 	errno = 0;
 	if (t == F_TIME) {
-		double d = strtod(v, &end);
+		double d;
+
+		/* plain decimals only: strtod would also take hex and exponents */
+		if (strspn(v, "0123456789.") != strlen(v) ||
+		    strchr(v, '.') != strrchr(v, '.'))
+			return -1;
+		d = strtod(v, &end);
 
 		if (errno || *end != '\0' || !isfinite(d) || d < 0)
 			return -1;
@@ -270,7 +277,7 @@ parse_line(struct ocf_state *s, const char *line, const char *end,
     unsigned *seen, char *err, size_t errlen, int lineno)
 {
 	const char *eq = memchr(line, '=', (size_t)(end - line));
-	char key[32], val[600];
+	char key[32], val[600], shown[80];
 	size_t klen;
 
 	if (eq == NULL || eq == line || (klen = (size_t)(eq - line)) >= sizeof(key)) {
@@ -281,13 +288,14 @@ parse_line(struct ocf_state *s, const char *line, const char *end,
 	key[klen] = '\0';
 	if (unquote(eq + 1, end, val, sizeof(val)) == -1) {
 		snprintf(err, errlen, "line %d: %s: badly quoted value", lineno,
-		    key);
+		    ocf_printable(key, klen, shown, sizeof(shown)));
 		return -1;
 	}
 	if (strcmp(key, "VERSION") == 0) {
 		if (strcmp(val, "1") != 0) {
 			snprintf(err, errlen, "line %d: unsupported VERSION '%s'",
-			    lineno, val);
+			    lineno, ocf_printable(val, strlen(val), shown,
+			    sizeof(shown)));
 			return -1;
 		}
 		*seen |= 1u << NFIELDS;
@@ -298,13 +306,15 @@ parse_line(struct ocf_state *s, const char *line, const char *end,
 			continue;
 		if (set_field(s, &fields[i], val) == -1) {
 			snprintf(err, errlen, "line %d: %s: invalid value '%s'",
-			    lineno, key, val);
+			    lineno, key, ocf_printable(val, strlen(val), shown,
+			    sizeof(shown)));
 			return -1;
 		}
 		*seen |= 1u << i;
 		return 0;
 	}
-	snprintf(err, errlen, "line %d: unknown key '%s'", lineno, key);
+	snprintf(err, errlen, "line %d: unknown key '%s'", lineno,
+	    ocf_printable(key, klen, shown, sizeof(shown)));
 	return -1;
 }
 

@@ -20,8 +20,8 @@ if [ "$mode" = --valgrind ]; then
 	mkdir -p "$OCF_WRAP_DIR"
 	for p in "$OCF_BIN"/ocf-*; do
 		w=$OCF_WRAP_DIR/$(basename "$p")
-		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=no %s "$@"\n' \
-			"$p" >"$w"
+		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=%s --trace-children=no %s "$@"\n' \
+			"$here/valgrind.supp" "$p" >"$w"
 		chmod +x "$w"
 	done
 	export OCF_WRAP_DIR

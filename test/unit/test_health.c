@@ -253,31 +253,35 @@ test_nul_in_escapes(void **state)
 }
 
 /*
- * The number scanner is lenient on purpose (a health body's numbers are
- * skipped, never used): after an optional '-' it takes any run of the
- * characters 0-9 . e E + - and accepts it when the run ends in a digit.
- * So besides JSON numbers it accepts leading zeros (01), several dots
- * (1.2.3), embedded or leading signs (1-2, +1, --1), a leading dot (.5)
- * and odd exponents (1e+-5).  A number followed by anything else (01x,
- * 0x10) still fails at the next token.  These bodies are not JSON; the
- * test pins today's behaviour -- if the scanner is made strict, move
- * them to the rejected table.
+ * Numbers follow the JSON grammar: leading zeros (01), several dots
+ * (1.2.3), embedded or leading signs (1-2, +1, --1), a leading dot (.5),
+ * odd exponents (1e+-5) are not JSON and are rejected; real numbers of
+ * every shape pass.
  */
 static void
-test_lenient_numbers(void **state)
+test_strict_numbers(void **state)
 {
-	static const char *const lenient[] = {
+	static const char *const bad[] = {
 		"{\"a\":01}", "{\"a\":1.2.3}", "{\"a\":1-2}", "{\"a\":+1}",
 		"{\"a\":--1}", "{\"a\":.5}", "{\"a\":1e+-5}", "{\"a\":[00,-01]}",
+		"{\"a\":1.}", "{\"a\":-}", "{\"a\":1e}",
 		"{\"ready\":true,\"uptimeMs\":0002551}",
+	};
+	static const char *const good[] = {
+		"{\"a\":0}", "{\"a\":-0}", "{\"a\":10}", "{\"a\":-1.25}",
+		"{\"a\":1e5}", "{\"a\":1E+5}", "{\"a\":2.5e-3}", "{\"a\":[0,1,-2]}",
+		"{\"ready\":true,\"uptimeMs\":2551,\"delayP99Ms\":406.6}",
 	};
 	struct ocf_health h;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(lenient) / sizeof(lenient[0]); i++)
-		if (parse(lenient[i], &h) != 0)
-			fail_msg("lenient number rejected: %s", lenient[i]);
-	assert_int_equal(parse("{\"ready\":true,\"uptimeMs\":0002551}", &h), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (parse(bad[i], &h) != -1)
+			fail_msg("non-JSON number accepted: %s", bad[i]);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (parse(good[i], &h) != 0)
+			fail_msg("JSON number rejected: %s", good[i]);
+	assert_int_equal(parse(good[8], &h), 0);
 	assert_int_equal(h.ready, 1);
 }
 
@@ -494,7 +498,7 @@ main(void)
 		cmocka_unit_test(test_good_bodies),
 		cmocka_unit_test(test_bad_bodies),
 		cmocka_unit_test(test_nul_in_escapes),
-		cmocka_unit_test(test_lenient_numbers),
+		cmocka_unit_test(test_strict_numbers),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_failing_truncated),
 		cmocka_unit_test(test_failing_stops_when_full),

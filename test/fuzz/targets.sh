@@ -1,0 +1,12 @@
+# test/fuzz/targets.sh - sourced by run.sh and t7100: what each fuzz target
+# links.  sources TARGET prints the lib/*.c basenames the target needs.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+FUZZ_TARGETS='config state health split'
+sources() {
+	case $1 in
+	config)	echo config log timeutil ;;
+	state)	echo state atomic log timeutil ;;
+	health)	echo health ;;
+	split)	echo spawn timeutil ;;
+	esac
+}

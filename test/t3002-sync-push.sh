@@ -1,0 +1,184 @@
+#!/bin/sh
+# t3002-sync-push: ocf-sync push with real git repositories: commit identity
+# and message, git add -A semantics, and the standby pushing back while the
+# primary also pushed: no force push ever, every commit of both sides ends
+# up reachable from a ref of the remote.
+. "$(dirname "$0")/lib.sh"
+
+unset SYNC_REMOTE SYNC_BRANCH SYNC_TIMEOUT GIT_TOKEN_FILE SSH_KEY \
+	SSH_KNOWN_HOSTS SSH_PORT SECRETS_SRC SECRETS_DIR NODE_NAME SSH_AUTH_SOCK
+HOME=$TMP/home
+GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
+GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid
+export HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME \
+	GIT_COMMITTER_EMAIL
+STATE_DIR=$TMP/state
+R=$TMP/remote.git P=$TMP/primary S=$TMP/standby
+mkdir -p "$HOME" || bail_out 'cannot create HOME'
+printf 'OPENCLAW_USER=\nSTATE_DIR=%s\nWORKSPACE=%s\nNODE_NAME=standby1\n' \
+	"$STATE_DIR" "$S" >"$TMP/ocf.conf" || bail_out 'cannot write ocf.conf'
+
+osync() {
+	ocf-sync -c "$TMP/ocf.conf" "$@"
+}
+
+# must CMD...: a setup step that has to work
+must() {
+	"$@" || bail_out "setup failed: $*"
+}
+
+pcommit() {
+	must mkdir -p "$(dirname "$P/$1")"
+	printf '%s\n' "$2" >"$P/$1" || bail_out "cannot write $P/$1"
+	must git -C "$P" add "$1"
+	must git -C "$P" commit -q -m "primary: $1"
+	must git -C "$P" push -q origin main
+}
+
+head_of() {
+	git -C "$1" rev-parse "${2:-HEAD}"
+}
+
+# all_reachable CLONE...: every commit of every CLONE is reachable from
+# some ref of the remote
+all_reachable() {
+	git -C "$R" rev-list --all | sort >"$TMP/remote-commits"
+	for _c in "$@"; do
+		git -C "$_c" rev-list --all
+	done | sort -u >"$TMP/local-commits"
+	[ -s "$TMP/local-commits" ] &&
+		[ -z "$(comm -23 "$TMP/local-commits" "$TMP/remote-commits")" ]
+}
+
+git init -q --bare -b main "$R" || bail_out 'git init failed'
+git clone -q "$R" "$P" 2>/dev/null || bail_out 'git clone failed'
+git -C "$P" checkout -q -b main 2>/dev/null
+pcommit MEMORY.md 'first memory'
+pcommit old.md 'to be deleted'
+printf 'cache/\n' >"$P/.gitignore"
+must git -C "$P" add .gitignore
+must git -C "$P" commit -q -m ignore
+must git -C "$P" push -q origin main
+git clone -q "$R" "$S" || bail_out 'git clone failed'
+
+test_expect_code 0 'nothing to push' osync push
+test_cmp_str 'nothing to push: detail' 'push: nothing to push' \
+	"$(state_get SYNC_DETAIL)"
+test_cmp_str 'nothing to push: no commit made' "$(head_of "$R" main)" \
+	"$(head_of "$S")"
+
+# a simulated demotion: the agent wrote memory, deleted a file, and left
+# an ignored cache behind
+mkdir -p "$S/memory" "$S/cache"
+printf 'day one\n' >"$S/memory/2026-11-25.md"
+printf 'later\n' >>"$S/MEMORY.md"
+rm "$S/old.md"
+printf 'junk\n' >"$S/cache/blob"
+test_expect_code 0 'push: standby changes' osync push
+test_cmp_str 'push: remote main is the new commit' "$(head_of "$S")" \
+	"$(head_of "$R" main)"
+test_cmp_str 'push: author' 'ocf on standby1 <ocf@standby1>' \
+	"$(git -C "$R" log -1 --format='%an <%ae>' main)"
+test_cmp_str 'push: committer' 'ocf on standby1 <ocf@standby1>' \
+	"$(git -C "$R" log -1 --format='%cn <%ce>' main)"
+git -C "$R" log -1 --format=%s main >"$TMP/subject"
+test_grep 'push: message names node and UTC time' \
+	'^ocf: workspace of standby1 at 20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' \
+	"$TMP/subject"
+git -C "$R" ls-tree -r --name-only main >"$TMP/tree"
+test_grep 'push: new file committed' '^memory/2026-11-25.md$' "$TMP/tree"
+test_expect_code 1 'push: deletion committed' grep -q '^old.md$' "$TMP/tree"
+test_expect_code 1 'push: ignored file left out' grep -q '^cache/' "$TMP/tree"
+test_cmp_str 'push: tree clean afterwards (but ignored)' '' \
+	"$(git -C "$S" status --porcelain)"
+test_cmp_str 'push: PUSH=ok' ok "$(state_get PUSH)"
+test_grep 'push: detail' 'committed 3 files; pushed to origin/main' \
+	"$STATE_DIR/state"
+test_expect_code 0 'push again: nothing to push' osync push
+
+# both sides moved on: the primary pushed, the standby wrote memory
+git -C "$P" pull -q origin main || bail_out 'primary cannot pull'
+pcommit primary.md 'primary wrote this'
+primary_commit=$(head_of "$P")
+printf 'day two\n' >"$S/memory/2026-11-26.md"
+test_expect_code 1 'remote moved on: push exits 1' osync push
+test_grep 'remote moved on: says where' \
+	'remote moved on; pushed to ocf/standby1 for merging' "$TMP/err"
+standby_commit=$(head_of "$S")
+test_cmp_str 'no force push: main is still the primary commit' \
+	"$primary_commit" "$(head_of "$R" main)"
+test_cmp_str 'standby commit is ocf/standby1' "$standby_commit" \
+	"$(head_of "$R" ocf/standby1)"
+git -C "$R" branch -a --contains "$standby_commit" >"$TMP/contains"
+test_grep 'branch -a --contains the standby commit' 'ocf/standby1' \
+	"$TMP/contains"
+test_ok 'every commit of both sides is on the remote' all_reachable "$P" "$S"
+test_cmp_str 'remote moved on: PUSH=warning' warning "$(state_get PUSH)"
+test_cmp_str 'remote moved on: workspace untouched' 'day two' \
+	"$(cat "$S/memory/2026-11-26.md")"
+
+# more work while still diverged: ocf/standby1 fast-forwards
+printf 'day three\n' >"$S/memory/2026-11-27.md"
+test_expect_code 1 'still diverged: push exits 1' osync push
+test_cmp_str 'still diverged: ocf/standby1 moved forward' "$(head_of "$S")" \
+	"$(head_of "$R" ocf/standby1)"
+test_cmp_str 'still diverged: main untouched' "$primary_commit" \
+	"$(head_of "$R" main)"
+test_ok 'still diverged: every commit on the remote' all_reachable "$P" "$S"
+
+# somebody else moved ocf/standby1: a new timestamped branch, never over it
+git -C "$P" push -q origin main:refs/heads/ocf/standby1 -f ||
+	bail_out 'cannot move ocf/standby1'
+printf 'day four\n' >"$S/memory/2026-11-28.md"
+test_expect_code 1 'ocf/standby1 taken: push exits 1' osync push
+test_grep 'ocf/standby1 taken: timestamped branch' \
+	'pushed to ocf/standby1-[0-9]{8}T[0-9]{6}Z for merging' "$TMP/err"
+test_cmp_str 'ocf/standby1 taken: not overwritten' "$primary_commit" \
+	"$(head_of "$R" ocf/standby1)"
+git -C "$R" for-each-ref --format='%(refname)' 'refs/heads/ocf/' >"$TMP/refs"
+test_grep 'ocf/standby1 taken: new branch on the remote' \
+	'^refs/heads/ocf/standby1-[0-9]{8}T[0-9]{6}Z$' "$TMP/refs"
+test_ok 'ocf/standby1 taken: every commit on the remote' all_reachable "$P" "$S"
+
+# an operator merges the standby's work: the next push sees it is there
+git -C "$P" fetch -q origin || bail_out 'primary cannot fetch'
+branch=$(sed -n 's|^refs/heads/\(ocf/standby1-.*\)$|\1|p' "$TMP/refs" | head -n 1)
+must git -C "$P" merge -q --no-edit "origin/$branch"
+must git -C "$P" push -q origin main
+test_expect_code 0 'merged upstream: push exits 0' osync push
+test_grep 'merged upstream: says so' 'already has our commits' \
+	"$STATE_DIR/state"
+test_expect_code 0 'merged upstream: pull fast-forwards' osync pull
+test_cmp_str 'merged upstream: standby at main' "$(head_of "$R" main)" \
+	"$(head_of "$S")"
+
+# unreachable remote: exit 2, the commit stays in the workspace
+git -C "$S" remote set-url origin "$TMP/gone.git"
+printf 'offline\n' >"$S/memory/offline.md"
+test_expect_code 2 'unreachable: push exits 2' osync push
+test_grep 'unreachable: says so' "unable to push to 'origin'" "$TMP/err"
+test_cmp_str 'unreachable: committed locally' '' \
+	"$(git -C "$S" status --porcelain)"
+test_cmp_str 'unreachable: commit has the file' 'offline' \
+	"$(git -C "$S" show HEAD:memory/offline.md)"
+test_cmp_str 'unreachable: PUSH=critical' critical "$(state_get PUSH)"
+git -C "$S" remote set-url origin "$R"
+test_expect_code 0 'reachable again: the kept commit goes out' osync push
+test_cmp_str 'reachable again: on main' "$(head_of "$S")" "$(head_of "$R" main)"
+
+# a push in the middle of a merge commits nothing
+git -C "$S" pull -q origin main 2>/dev/null
+printf 'left\n' >"$S/conflict.md"
+git -C "$S" add conflict.md && git -C "$S" commit -q -m left
+printf 'right\n' >"$P/conflict.md"
+must git -C "$P" pull -q origin main
+must git -C "$P" add conflict.md
+must git -C "$P" commit -q -m right
+must git -C "$P" push -q origin main
+git -C "$S" pull -q --no-rebase origin main >/dev/null 2>&1
+before=$(head_of "$S")
+test_expect_code 1 'merge in progress: push exits 1' osync push
+test_grep 'merge in progress: says so' 'in the middle of a merge' "$TMP/err"
+test_cmp_str 'merge in progress: nothing committed' "$before" "$(head_of "$S")"
+
+test_done
