@@ -74,9 +74,9 @@ static const struct key keys[] = {
 	    "port of the primary gateway"),
 	STR("PRIMARY_URL", T_BASE, primary_url_set, "",
 	    "base URL of the primary instead of PRIMARY_IP:PRIMARY_PORT"),
-	NUM("CHECK_INTERVAL", T_TIME, check_interval, 0.01, 86400, "10",
+	NUM("CHECK_INTERVAL", T_TIME, check_interval, 0.001, 86400, "10",
 	    "seconds between checks while the primary is healthy"),
-	NUM("FAST_INTERVAL", T_TIME, fast_interval, 0.01, 86400, "2",
+	NUM("FAST_INTERVAL", T_TIME, fast_interval, 0.001, 86400, "2",
 	    "seconds between checks once a check has failed"),
 	NUM("FAIL_THRESHOLD", T_INT, fail_threshold, 1, 1000, "3",
 	    "consecutive failed checks before promotion"),
@@ -744,8 +744,9 @@ ocf_config_load_file(struct ocf_config *c, const char *path, char *err,
 		path = OCF_CONFIG_FILE;
 	/* others could choose what we run (GATEWAY_CMD, HOOKS_DIR) */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (st.st_mode & S_IWOTH))
-		ocf_warn("'%s' is writable by any user", path);
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		ocf_warn("'%s' is writable by %s", path,
+		    st.st_mode & S_IWOTH ? "any user" : "its group");
 	rc = read_all(fd, path, &buf, &len, err, errlen);
 	close(fd);
 	if (rc == -1)

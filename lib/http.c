@@ -29,10 +29,17 @@ ocf_read_token(const char *path, char *buf, size_t len, char *err,
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang the probe */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1) {
 		snprintf(err, errlen, "unable to open '%s': %s", path,
 		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "token file '%s' is not a regular file",
+		    path);
+		close(fd);
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || (st.st_mode & 077) != 0) {
@@ -163,8 +170,10 @@ ocf_http_do(const struct ocf_http_req *q, struct ocf_http_resp *r)
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r->truncated)) {
 		/* an answer cut short (timeout mid-body, reset) is no answer */
 		r->code = 0;
+		/* not CURLE_OUT_OF_MEMORY: libcurl < 8.6 reports a header
+		 * over its 100 KiB limit with it, and that is the server */
 		r->local = rc == CURLE_SSL_CACERT_BADFILE ||
-		    rc == CURLE_OUT_OF_MEMORY || rc == CURLE_FAILED_INIT;
+		    rc == CURLE_FAILED_INIT;
 		snprintf(r->error, sizeof(r->error), "%s",
 		    curl_easy_strerror(rc));
 	}

@@ -355,7 +355,8 @@ plan_fds(struct plan *pl, const char *log_path, char *err, size_t errlen)
 	if (log_path == NULL)
 		return 0;
 	pl->logfd = fd_high(open(log_path,
-	    O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_CLOEXEC, 0600));
+	    O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW,
+	    0600));
 	if (pl->logfd == -1) {
 		seterr(err, errlen, "unable to open '%s': %s", log_path,
 		    strerror(errno));

@@ -479,6 +479,14 @@ ocf_state_dir(const char *dir, char *err, size_t errlen)
 		    S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
 		return -1;
 	}
+	/* whoever may write here chooses GATEWAY_PID (a group we kill) and
+	 * plants symbolic links for our logs */
+	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, errlen, "'%s' is writable by %s (chmod 700 it)",
+		    dir, st.st_uid != geteuid() ? "another user" :
+		    "its group or others");
+		return -1;
+	}
 	if (access(dir, W_OK) == -1) {
 		snprintf(err, errlen, "'%s' is not writable: %s", dir,
 		    strerror(errno));

@@ -72,14 +72,16 @@ save(const struct ocf_config *c, const struct ocf_state *s)
 	return -1;
 }
 
+/* nothing done yet: a failure is the caller's to report, once */
 static int
-mark(const struct ocf_config *c, struct ocf_state *s, const char *what)
+mark(const struct ocf_config *c, struct ocf_state *s, const char *what,
+    char *err, size_t errlen)
 {
 	snprintf(s->transition, sizeof(s->transition), "%s", what);
 	s->transition_pid = getpid();
 	if (ocf_proc_start_time(getpid(), &s->transition_pid_start) == -1)
 		s->transition_pid_start = 0;
-	return save(c, s);
+	return ocf_state_save(c->state_dir, s, err, errlen);
 }
 
 /* the role is reached: count it, remember when (for the flap breaker) */
@@ -225,8 +227,9 @@ ocf_promote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 	}
 	ocf_notice("promoting (was %s)", ocf_role_name(old));
 	s.last_error[0] = '\0';
-	if (mark(c, &s, "promote") == -1) {
-		result(t, OCF_CRITICAL, "unable to record the transition");
+	if (mark(c, &s, "promote", err, sizeof(err)) == -1) {
+		result(t, OCF_UNKNOWN, "unable to record the transition: %s",
+		    err);
 		goto out;
 	}
 	if (!(flags & OCF_TR_NOSYNC)) {
@@ -296,8 +299,9 @@ ocf_demote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 	}
 	s.last_error[0] = '\0';
 	ocf_notice("demoting (was %s)", ocf_role_name(old));
-	if (mark(c, &s, "demote") == -1) {
-		result(t, OCF_CRITICAL, "unable to record the transition");
+	if (mark(c, &s, "demote", err, sizeof(err)) == -1) {
+		result(t, OCF_UNKNOWN, "unable to record the transition: %s",
+		    err);
 		goto out;
 	}
 	if (running && ocf_gateway_stop(c, &s, err, sizeof(err)) == -1) {
@@ -340,13 +344,15 @@ int
 ocf_maintenance(const struct ocf_config *c, int on, struct ocf_transition *t)
 {
 	struct ocf_state s;
+	char err[OCF_ERRLEN];
 	int fd;
 
 	if (begin(c, &fd, &s, t) == OCF_OK) {
 		t->changed = s.maintenance != on;
 		s.maintenance = on;
-		if (save(c, &s) == -1)
-			result(t, OCF_UNKNOWN, "unable to save the state");
+		if (ocf_state_save(c->state_dir, &s, err, sizeof(err)) == -1)
+			result(t, OCF_UNKNOWN, "unable to save the state: %s",
+			    err);
 		else
 			result(t, OCF_OK, "maintenance mode %s", on ? "on" : "off");
 	}

@@ -136,7 +136,17 @@ decide(const struct ocf_config *c, struct ocf_state *s, int v, int reconcile,
 static void
 latch(const struct ocf_config *c, struct ocf_state *s, int n)
 {
-	char err[OCF_ERRLEN];
+	s->latched = 1;
+	snprintf(s->last_error, sizeof(s->last_error), "flap breaker: %d "
+	    "transitions within %gs; staying %s until 'ocf-watch --reset'", n,
+	    c->flap_window, ocf_role_name(s->role));
+	ocf_err("%s", s->last_error);
+}
+
+/* say so loudly: hooks and webhook, run without the lock held */
+static void
+announce_latch(const struct ocf_config *c, const struct ocf_state *s)
+{
 	struct ocf_event e = {
 		.event = "latch",
 		.old_role = ocf_role_name(s->role),
@@ -146,13 +156,6 @@ latch(const struct ocf_config *c, struct ocf_state *s, int n)
 		.status = OCF_REFUSED,
 	};
 
-	s->latched = 1;
-	snprintf(s->last_error, sizeof(s->last_error), "flap breaker: %d "
-	    "transitions within %gs; staying %s until 'ocf-watch --reset'", n,
-	    c->flap_window, ocf_role_name(s->role));
-	ocf_err("%s", s->last_error);
-	if (ocf_state_save(c->state_dir, s, err, sizeof(err)) == -1)
-		ocf_err("%s", err);
 	ocf_hooks_run(c, &e);
 	ocf_notify(c, &e);
 }
@@ -173,7 +176,7 @@ tick(const struct ocf_config *c, struct ocf_tick *t, int reconcile)
 	const char *why = "";
 	enum action a;
 	double now;
-	int fd, n;
+	int fd, n, latched = 0;
 
 	memset(t, 0, sizeof(*t));
 	t->verdict = ocf_probe(&o, &r);
@@ -195,13 +198,17 @@ tick(const struct ocf_config *c, struct ocf_tick *t, int reconcile)
 	    decide(c, &s, t->verdict, reconcile, now, &why);
 	if (a != NOTHING && (n = recent_transitions(c, &s, now)) >= c->flap_max) {
 		latch(c, &s, n);
+		latched = 1;
 		a = NOTHING;
-	} else if (ocf_state_save(c->state_dir, &s, err, sizeof(err)) == -1) {
+	}
+	if (ocf_state_save(c->state_dir, &s, err, sizeof(err)) == -1) {
 		ocf_err("%s", err);
 		ocf_unlock(fd);
 		return OCF_UNKNOWN;
 	}
 	ocf_unlock(fd);
+	if (latched)
+		announce_latch(c, &s);
 
 	t->fails = s.fails;
 	t->rises = s.rises;
@@ -230,6 +237,8 @@ ocf_watch_tick(const struct ocf_config *c, struct ocf_tick *t)
 	if (ocf_state_dir(c->state_dir, err, sizeof(err)) == -1) {
 		ocf_err("%s", err);
 		memset(t, 0, sizeof(*t));
+		snprintf(t->reason, sizeof(t->reason), "unusable state "
+		    "directory (see above)");
 		return t->verdict = OCF_UNKNOWN;
 	}
 	return tick(c, t, 1);
