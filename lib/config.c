@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "spawn.h"
 
 #define FILE_MAX (1024 * 1024)	/* a real file is a few hundred bytes */
 #define NUM_MAX 63		/* longest text of a number or an enum word */
@@ -779,6 +780,21 @@ host_url(char *buf, size_t len, const char *host, int port)
 	return w >= 0 && (size_t)w < len ? 0 : -1;
 }
 
+/* GATEWAY_CMD is split at each start: a line that cannot be split is a
+ * configuration error now, not a failed promotion later */
+static int
+check_cmdline(const struct ocf_config *c, char *err, size_t errlen)
+{
+	char why[OCF_ERRLEN], **argv;
+
+	if (c->gateway_cmd[0] == '\0')
+		return 0;
+	if (ocf_split_cmdline(c->gateway_cmd, &argv, why, sizeof(why)) == -1)
+		return fail(err, errlen, "GATEWAY_CMD: %s", why);
+	ocf_argv_free(argv);
+	return 0;
+}
+
 int
 ocf_config_finish(struct ocf_config *c, int need_primary, char *err,
     size_t errlen)
@@ -803,7 +819,7 @@ ocf_config_finish(struct ocf_config *c, int need_primary, char *err,
 		c->primary_url[0] = '\0';
 	if (c->gateway_url[0] == '\0')
 		return fail(err, errlen, "GATEWAY_URL must not be empty");
-	return 0;
+	return check_cmdline(c, err, errlen);
 }
 
 int

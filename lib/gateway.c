@@ -138,8 +138,25 @@ int
 ocf_gateway_start(const struct ocf_config *c, struct ocf_state *s, char *err,
     size_t errlen)
 {
+	struct ocf_probe_result r;
+	struct ocf_probe_opts o = {
+		.url = c->gateway_url,
+		.timeout = 1.0,
+		.ca_file = c->ca_file,
+		.token_file = c->token_file,
+	};
 	int rc;
 
+	/* what a dead or interrupted gateway left goes first: adopting a
+	 * group that is draining away would fail a minute later */
+	if (use_cmd(c) && ocf_gateway_stop(c, s, err, errlen) == -1)
+		return -1;
+	/* a stranger on the port would answer our readiness checks */
+	if (ocf_probe(&o, &r) != OCF_CRITICAL) {
+		snprintf(err, errlen, "something that is not this node's "
+		    "gateway answers at '%s'", c->gateway_url);
+		return -1;
+	}
 	if (use_cmd(c))
 		return cmd_start(c, s, err, errlen);
 	rc = systemctl(c, "start", c->ready_timeout + 30, err, errlen);
@@ -155,29 +172,40 @@ int
 ocf_gateway_running(const struct ocf_config *c, struct ocf_state *s)
 {
 	char err[OCF_ERRLEN];
-	pid_t pg;
 
 	if (!use_cmd(c))
 		return systemctl(c, "is-active", 10, err, sizeof(err)) == 0;
-	if (s->gateway_pid > 0 && ocf_proc_same((pid_t)s->gateway_pid,
-	    s->gateway_start))
-		return 1;
+	/* the recorded leader with its start time: a recycled pid is not it */
+	return s->gateway_pid > 0 && ocf_proc_same((pid_t)s->gateway_pid,
+	    s->gateway_start);
+}
+
+int
+ocf_gateway_present(const struct ocf_config *c, struct ocf_state *s)
+{
 	/*
-	 * The leader is gone but helpers of its group may live on, or the
-	 * pid never reached the state file: look for our mark.  A recycled
-	 * pid carries no mark, so it is never taken for the gateway.
+	 * Besides a running gateway: helpers of a dead leader, a gateway
+	 * whose pid never reached the state file, one still draining.  They
+	 * all carry our mark; a stranger never does.
 	 */
-	if ((pg = ocf_gateway_find_marked(c->state_dir)) > 0) {
-		if (pg != s->gateway_pid)
-			ocf_warn("found an unrecorded gateway: process group "
-			    "%ld", (long)pg);
-		s->gateway_pid = pg;
-		if (ocf_proc_start_time(pg, &s->gateway_start) == -1)
-			s->gateway_start = 0;
-		return 1;
+	return ocf_gateway_running(c, s) ||
+	    (use_cmd(c) && ocf_gateway_find_marked(c->state_dir) > 0);
+}
+
+static int
+stop_group(const struct ocf_config *c, pid_t pg, char *err, size_t errlen)
+{
+	int rc = ocf_pgrp_stop(pg, c->stop_timeout);
+
+	if (rc == 1)
+		ocf_warn("gateway group %ld ignored SIGTERM for %gs: killed",
+		    (long)pg, c->stop_timeout);
+	if (rc == -1) {
+		snprintf(err, errlen, "processes of group %ld survived SIGKILL",
+		    (long)pg);
+		return -1;
 	}
-	s->gateway_pid = 0;
-	s->gateway_start = 0;
+	ocf_info("stopped gateway: process group %ld", (long)pg);
 	return 0;
 }
 
@@ -189,6 +217,8 @@ ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s, char *err,
 	int rc;
 
 	if (!use_cmd(c)) {
+		/* also for a unit is-active calls inactive: it may be
+		 * activating, and stop waits for that */
 		rc = systemctl(c, "stop", c->stop_timeout + 30, err, errlen);
 		if (rc == 0)
 			return 0;
@@ -197,23 +227,19 @@ ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s, char *err,
 			    c->gateway_service, rc);
 		return -1;
 	}
-	/* the recorded group, then any marked leftover, bounded */
-	for (int i = 0; i < 8; i++) {
-		pg = ocf_gateway_running(c, s) ? (pid_t)s->gateway_pid : 0;
-		if (pg <= 0)
-			break;
-		rc = ocf_pgrp_stop(pg, c->stop_timeout);
-		if (rc == 1)
-			ocf_warn("gateway group %ld ignored SIGTERM for %gs: "
-			    "killed", (long)pg, c->stop_timeout);
-		if (rc == -1) {
-			snprintf(err, errlen, "processes of group %ld survived "
-			    "SIGKILL", (long)pg);
+	if (ocf_gateway_running(c, s) &&
+	    stop_group(c, (pid_t)s->gateway_pid, err, errlen) == -1)
+		return -1;
+	s->gateway_pid = 0;
+	s->gateway_start = 0;
+	/* then every marked group left over, a bounded number of times */
+	for (int i = 0; i < 16 && (pg = ocf_gateway_find_marked(c->state_dir)) > 0;
+	    i++)
+		if (stop_group(c, pg, err, errlen) == -1)
 			return -1;
-		}
-		ocf_info("stopped gateway: process group %ld", (long)pg);
-		s->gateway_pid = 0;
-		s->gateway_start = 0;
+	if (ocf_gateway_find_marked(c->state_dir) > 0) {
+		snprintf(err, errlen, "gateway processes keep appearing");
+		return -1;
 	}
 	return 0;
 }
@@ -230,7 +256,8 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 		.token_file = c->token_file,
 	};
 
-	r.reason[0] = '\0';
+	char why[sizeof(r.reason)] = "no check completed";
+
 	for (;;) {
 		double left = deadline - ocf_mono();
 
@@ -239,6 +266,10 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 		o.timeout = left < c->probe_timeout ? left : c->probe_timeout;
 		if (ocf_probe(&o, &r) == OCF_OK)
 			return 0;
+		/* a last check cut short by the deadline says less than a
+		 * full one (typically only "timeout"): keep the full one's */
+		if (o.timeout >= c->probe_timeout / 2 || why[0] == 'n')
+			snprintf(why, sizeof(why), "%s", r.reason);
 		if (use_cmd(c) && !ocf_gateway_running(c, s)) {
 			snprintf(err, errlen, "gateway exited before it was ready "
 			    "(see %s/gateway.log)", c->state_dir);
@@ -249,7 +280,6 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 		if (step < 0.5)
 			step *= 1.5;
 	}
-	snprintf(err, errlen, "gateway not ready after %gs: %s", timeout,
-	    r.reason[0] != '\0' ? r.reason : "no check completed");
+	snprintf(err, errlen, "gateway not ready after %gs: %s", timeout, why);
 	return -1;
 }

@@ -14,17 +14,26 @@
 struct ocf_config;
 struct ocf_state;
 
-/* start it; for GATEWAY_CMD records GATEWAY_PID/GATEWAY_START in s
- * (the caller saves).  0 or -1 with err */
+/* start it, after stopping what an earlier GATEWAY_CMD gateway left and
+ * refusing when something else already answers at GATEWAY_URL; for
+ * GATEWAY_CMD records GATEWAY_PID/GATEWAY_START in s (the caller saves).
+ * 0 or -1 with err */
 int ocf_gateway_start(const struct ocf_config *c, struct ocf_state *s,
     char *err, size_t errlen);
 
-/* 1 running, 0 not; for GATEWAY_CMD also adopts a marked leftover group
- * into s (returns 1) */
+/* 1 when our gateway runs: the unit is active, or the recorded leader
+ * lives (same pid and start time) */
 int ocf_gateway_running(const struct ocf_config *c, struct ocf_state *s);
 
-/* stop every process of it (SIGTERM, STOP_TIMEOUT, SIGKILL); clears the
- * recorded pid.  0 stopped, -1 with err when something is left */
+/* 1 when anything of a gateway may be left: running, or processes that
+ * carry our mark (helpers of a dead leader, an unrecorded or draining
+ * gateway) */
+int ocf_gateway_present(const struct ocf_config *c, struct ocf_state *s);
+
+/* stop every process of it (SIGTERM, STOP_TIMEOUT, SIGKILL): the recorded
+ * group and every marked one; for systemd, `systemctl stop` (idempotent,
+ * and it waits for a unit still activating).  Clears the recorded pid.
+ * 0 stopped, -1 with err when something is left */
 int ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s,
     char *err, size_t errlen);
 

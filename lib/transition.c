@@ -177,7 +177,6 @@ promote_fail(const struct ocf_config *c, struct ocf_state *s,
 	char err[OCF_ERRLEN];
 
 	result(t, OCF_CRITICAL, "promotion failed: %s", why);
-	ocf_err("%s", t->detail);
 	if (ocf_gateway_stop(c, s, err, sizeof(err)) == -1)
 		ocf_err("%s", err);
 	snprintf(s->last_error, sizeof(s->last_error), "%s", t->detail);
@@ -283,14 +282,19 @@ ocf_demote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 	enum ocf_role old = OCF_ROLE_STANDBY;
 	const char *event = NULL;
 	char err[OCF_ERRLEN];
-	int fd, running, status = OCF_OK;
+	int fd, status = OCF_OK;
 
 	if (begin(c, &fd, &s, t) != OCF_OK)
 		goto out;
 	old = s.role;
-	running = ocf_gateway_running(c, &s);
-	if (s.role == OCF_ROLE_STANDBY && !running && s.transition[0] == '\0') {
-		result(t, OCF_OK, "already standby");
+	if (s.role == OCF_ROLE_STANDBY && s.transition[0] == '\0' &&
+	    !ocf_gateway_present(c, &s)) {
+		/* systemd's is-active says no for a unit still activating:
+		 * stop is idempotent and waits for it */
+		if (ocf_gateway_stop(c, &s, err, sizeof(err)) == -1)
+			result(t, OCF_CRITICAL, "%s", err);
+		else
+			result(t, OCF_OK, "already standby");
 		goto out;
 	}
 	if (s.maintenance && !(flags & OCF_TR_FORCE)) {
@@ -304,7 +308,7 @@ ocf_demote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 		    err);
 		goto out;
 	}
-	if (running && ocf_gateway_stop(c, &s, err, sizeof(err)) == -1) {
+	if (ocf_gateway_stop(c, &s, err, sizeof(err)) == -1) {
 		result(t, OCF_CRITICAL, "demotion failed: %s", err);
 		goto failed;
 	}
@@ -328,7 +332,6 @@ ocf_demote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 		event = "demote";
 	goto out;
 failed:
-	ocf_err("%s", t->detail);
 	snprintf(s.last_error, sizeof(s.last_error), "%s", t->detail);
 	arrive(&s, OCF_ROLE_FAILED);
 	save(c, &s);

@@ -93,22 +93,18 @@ static enum action
 decide(const struct ocf_config *c, struct ocf_state *s, int v, int reconcile,
     double now, const char **why)
 {
-	int running;
-
 	if (s->transition[0] != '\0') {
 		*why = "finishing an interrupted transition";
 		return v == OCF_CRITICAL ? PROMOTE : DEMOTE;
 	}
-	if (s->role == OCF_ROLE_ACTIVE || reconcile) {
-		running = ocf_gateway_running(c, s);
-		if (s->role == OCF_ROLE_ACTIVE && !running) {
-			*why = "the local gateway is gone";
-			return v == OCF_OK ? DEMOTE : PROMOTE;
-		}
-		if (s->role != OCF_ROLE_ACTIVE && running && v != OCF_CRITICAL) {
-			*why = "a gateway runs on this standby";
-			return DEMOTE;
-		}
+	if (s->role == OCF_ROLE_ACTIVE && !ocf_gateway_running(c, s)) {
+		*why = "the local gateway is gone";
+		return v == OCF_OK ? DEMOTE : PROMOTE;
+	}
+	if (reconcile && s->role != OCF_ROLE_ACTIVE && v != OCF_CRITICAL &&
+	    ocf_gateway_present(c, s)) {
+		*why = "a gateway runs on this standby";
+		return DEMOTE;
 	}
 	if (s->role != OCF_ROLE_ACTIVE && s->fails >= c->fail_threshold) {
 		if (s->role == OCF_ROLE_FAILED &&

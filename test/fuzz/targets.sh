@@ -4,7 +4,7 @@
 FUZZ_TARGETS='config state health split'
 sources() {
 	case $1 in
-	config)	echo config log timeutil ;;
+	config)	echo config log timeutil spawn ;;
 	state)	echo state atomic log timeutil ;;
 	health)	echo health ;;
 	split)	echo spawn timeutil ;;
