@@ -1,0 +1,235 @@
+#!/bin/sh
+# Refusals (exit 4) and their overrides, against the real OpenClaw
+# gateway: maintenance mode (set and cleared by -M on|off of either tool,
+# kept in the state file across transitions) blocks promote and demote
+# unless --force; a primary that answers ready blocks a promotion unless
+# --force, and nothing is started; a primary that is only live, or
+# draining, blocks nothing (readiness decides, not liveness).
+
+. "$(dirname "$0")/lib.sh"
+. "$SRCDIR/test/gateway.sh"
+
+gw_install || bail_out 'the OpenClaw gateway cannot be installed'
+# the primary first, so that our port is picked clear of its range
+PP=$(pick_port 22640 110) || bail_out 'no free port'
+gw_start pri "$PP" || bail_out 'the primary did not start'
+P=$(pick_port 22500 110) || bail_out 'no free port'
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+GATEWAY_CMD=$(gw_cmdline sb "$P") || bail_out 'no gateway command line'
+GATEWAY_URL=http://127.0.0.1:$P
+PRIMARY_URL=http://127.0.0.1:1
+HOOKS_DIR=$TMP/hooks
+WORKSPACE=$TMP/none
+READY_TIMEOUT=40
+STOP_TIMEOUT=15
+HOOK_TIMEOUT=2
+export STATE_DIR OPENCLAW_USER GATEWAY_CMD GATEWAY_URL PRIMARY_URL HOOKS_DIR \
+	WORKSPACE READY_TIMEOUT STOP_TIMEOUT HOOK_TIMEOUT
+
+# The gateway marks its processes with OCF_GATEWAY_OF=$STATE_DIR.  The real
+# gateway runs a helper (its spawn-broker worker) in a session and process
+# group of its own, which inherits the mark: one gateway is one marked
+# "root" (a marked process whose parent is not marked) and two marked
+# process groups.
+#
+# marked_procs: "pid ppid pgid" of every live marked process
+marked_procs() {
+	grep -lzxF "OCF_GATEWAY_OF=$STATE_DIR" /proc/[0-9]*/environ 2>/dev/null |
+	while IFS= read -r _mp_f; do
+		_mp_p=${_mp_f#/proc/}
+		_mp_p=${_mp_p%/environ}
+		sed -n "s/.*) \([A-Za-z]\) \([0-9-]*\) \([0-9]*\) .*/$_mp_p \1 \2 \3/p" \
+			"/proc/$_mp_p/stat" 2>/dev/null
+	done | awk '$2 != "Z" && $2 != "X" && $2 != "x" { print $1, $3, $4 }'
+}
+
+# marked_groups: their process groups, sorted, one a line
+marked_groups() {
+	marked_procs | awk '{ print $3 }' | sort -u
+}
+
+# marked_roots: the process groups of the marked processes whose parent is
+# not marked: one per gateway instance (or stray leftover)
+marked_roots() {
+	marked_procs | awk '{ pid[NR] = $1; pp[NR] = $2; pg[NR] = $3; m[$1] = 1 }
+		END { for (i = 1; i <= NR; i++) if (!(pp[i] in m)) print pg[i] }' |
+		sort -u
+}
+
+nmarked() {
+	marked_procs | awk 'END { print NR }'
+}
+
+kill_marked() {
+	for _km in $(marked_groups); do
+		kill -s KILL -- "-$_km" 2>/dev/null
+	done
+	return 0
+}
+at_exit kill_marked
+
+# http_code PATH: the status of GET PATH on the local gateway ("000": none)
+http_code() {
+	curl -s -o /dev/null -m 2 --noproxy '*' -w '%{http_code}' \
+		"http://127.0.0.1:$P$1"
+}
+
+no_marked() {
+	[ "$(nmarked)" = 0 ]
+}
+
+# all_gone PGID...: no live process in any of these groups (0 is skipped:
+# the kernel's threads are in group 0)
+all_gone() {
+	for _ag in "$@"; do
+		[ "$_ag" = 0 ] || ! pgrp_alive "$_ag" || return 1
+	done
+}
+
+exited() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# track PGID: track_pgid, unless there is nothing to track
+track() {
+	case ${1:-0} in
+	0|*[!0-9]*)	;;
+	*)	track_pgid "$1" ;;
+	esac
+}
+
+differ() {
+	[ "$1" != "$2" ] && [ "$1" != 0 ]
+}
+
+# start_time PID: field 22 of /proc/PID/stat (20 after the comm)
+start_time() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# elapsed T0 [T1]: seconds from T0 to T1 (default now), 2 decimals
+elapsed() {
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f\n", b - a }'
+}
+
+# less SECS LIMIT: true if SECS < LIMIT
+less() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
+}
+
+has_pid() {
+	_hp=$(state_get GATEWAY_PID) && [ "${_hp:-0}" != 0 ]
+}
+
+live() {
+	[ "$(http_code /health)" = 200 ]
+}
+
+
+# nothing_started DESC: standby, no transition, no gateway of ours
+nothing_started() {
+	test_cmp_str "$1: still standby" standby "$(state_get ROLE)"
+	test_cmp_str "$1: no transition recorded" '' "$(state_get TRANSITION)"
+	test_cmp_str "$1: TRANSITIONS unchanged" "$2" "$(state_get TRANSITIONS)"
+	test_cmp_str "$1: no gateway started" 0 "$(nmarked)"
+	test_ok "$1: our port stays closed" port_free "$P"
+}
+
+# --- maintenance mode ----------------------------------------------------------
+
+test_ok 'ocf-promote -M on: exit 0' ocf-promote -j -M on
+test_grep 'it reports a change' '"code":0,"changed":true' "$TMP/out"
+test_cmp_str 'MAINTENANCE=1 in the state file' 1 "$(state_get MAINTENANCE)"
+test_cmp_str 'the role is untouched' standby "$(state_get ROLE)"
+test_ok 'ocf-promote -M on again: exit 0' ocf-promote -j -M on
+test_grep 'no change the second time' '"changed":false' "$TMP/out"
+test_expect_code 3 'ocf-promote -M maybe: exit 3 (usage)' ocf-promote -M maybe
+
+test_expect_code 4 'promote under maintenance: exit 4' ocf-promote
+test_grep 'it says maintenance' 'REFUSED - maintenance mode is on' "$TMP/out"
+nothing_started 'refused for maintenance' 0
+# ocf-demote(1): a node already standby is OK even in maintenance mode
+# (already being there is OK); the refusal is for a demotion to do
+test_expect_code 0 'demote of a standby under maintenance: already there, exit 0' \
+	ocf-demote
+test_cmp_str 'MAINTENANCE still 1' 1 "$(state_get MAINTENANCE)"
+
+t0=$(now)
+test_ok 'promote --force under maintenance: exit 0' ocf-promote --force
+printf '# took %s s\n' "$(elapsed "$t0")"
+pg=$(state_get GATEWAY_PID)
+track "$pg"
+test_cmp_str 'forced: ROLE=active' active "$(state_get ROLE)"
+test_cmp_str 'forced: ready' 200 "$(http_code /readyz)"
+test_cmp_str 'forced: one gateway' "$pg" "$(marked_roots)"
+test_cmp_str 'the flag survives a transition' 1 "$(state_get MAINTENANCE)"
+
+test_expect_code 4 'demote an active node under maintenance: exit 4' ocf-demote
+test_grep 'it says maintenance' 'maintenance mode is on' "$TMP/out"
+test_cmp_str 'refused: still active' active "$(state_get ROLE)"
+test_cmp_str 'refused: the same gateway still runs' "$pg" "$(marked_roots)"
+test_cmp_str 'refused: still ready' 200 "$(http_code /readyz)"
+
+test_ok 'demote --force under maintenance: exit 0' ocf-demote -f
+test_cmp_str 'forced: ROLE=standby' standby "$(state_get ROLE)"
+test_ok 'forced: nothing of the gateway left' all_gone "$pg"
+test_cmp_str 'forced: no marked process left' 0 "$(nmarked)"
+test_cmp_str 'the flag survives that too' 1 "$(state_get MAINTENANCE)"
+
+test_ok 'ocf-demote -M off: exit 0' ocf-demote -M off
+test_cmp_str 'MAINTENANCE=0' 0 "$(state_get MAINTENANCE)"
+test_ok 'ocf-demote -M on: exit 0' ocf-demote -M on
+test_cmp_str 'set by ocf-demote: MAINTENANCE=1' 1 "$(state_get MAINTENANCE)"
+test_ok 'ocf-promote -M off: exit 0' ocf-promote -M off
+test_cmp_str 'cleared by ocf-promote: MAINTENANCE=0' 0 "$(state_get MAINTENANCE)"
+test_cmp_str 'no transition was counted by -M' 2 "$(state_get TRANSITIONS)"
+
+# --- a primary that answers ready ----------------------------------------------
+
+gw_wait_ready "$PP" 60 || bail_out 'the primary never became ready'
+PRIMARY_URL=http://127.0.0.1:$PP
+test_expect_code 4 'promote while the primary is ready: exit 4' ocf-promote
+test_grep 'it names the ready primary and --force' \
+	"primary at 'http://127.0.0.1:$PP' is ready.*--force" "$TMP/out"
+nothing_started 'refused for a ready primary' 2
+t0=$(now)
+test_ok 'promote --force while the primary is ready: exit 0' ocf-promote --force
+printf '# took %s s\n' "$(elapsed "$t0")"
+test_grep 'the forced promotion is logged as such' \
+	'forced promotion while the primary' "$TMP/err"
+pg=$(state_get GATEWAY_PID)
+track "$pg"
+test_cmp_str 'forced over a ready primary: ROLE=active' active "$(state_get ROLE)"
+test_cmp_str 'forced over a ready primary: ready' 200 "$(http_code /readyz)"
+test_cmp_str 'forced over a ready primary: one gateway' "$pg" "$(marked_roots)"
+test_ok 'promote again while the primary is ready: exit 0 (already active)' \
+	ocf-promote
+test_ok 'demote: exit 0' ocf-demote
+test_ok 'nothing of our gateway left' all_gone "$pg"
+test_ok 'the primary is untouched' pgrp_alive "$(gw_pgid pri)"
+
+# --- a primary that is live but not ready blocks nothing ------------------------
+
+gw_stop pri >/dev/null
+GATEWAY_CMD="$TEST_HELPERS/ocf-testsrv -p $P -m ready"
+STOP_TIMEOUT=5
+for mode in notready draining channel; do
+	"$TEST_HELPERS/ocf-testsrv" -p "$PP" -m "$mode" -P "$TMP/pri.pid" \
+		2>/dev/null &
+	srv=$!
+	wait_until 5 test -s "$TMP/pri.pid" || bail_out 'ocf-testsrv did not start'
+	test_ok "promote while the primary is live but $mode: exit 0" ocf-promote
+	test_cmp_str "primary $mode: ROLE=active" active "$(state_get ROLE)"
+	track "$(state_get GATEWAY_PID)"
+	test_ok "primary $mode: demote" ocf-demote
+	kill "$srv"
+	wait_until 5 exited "$srv" || kill -s KILL "$srv"
+	wait "$srv"
+	rm -f "$TMP/pri.pid"
+	wait_until 5 port_free "$PP" || bail_out 'ocf-testsrv did not stop'
+done
+test_cmp_str 'no marked process left' 0 "$(nmarked)"
+
+test_done
