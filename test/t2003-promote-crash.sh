@@ -1,0 +1,228 @@
+#!/bin/sh
+# Crash safety of ocf-promote against the real OpenClaw gateway: kill -9 it
+# right after the state records the transition, once the gateway's pid is
+# recorded, and while it waits for readiness; the next ocf-promote repairs
+# to active with exactly one gateway (the one already started, adopted),
+# the next ocf-demote to standby with nothing left.  And a promotion killed
+# mid-way followed directly by ocf-demote.
+
+. "$(dirname "$0")/lib.sh"
+. "$SRCDIR/test/gateway.sh"
+
+gw_install || bail_out 'the OpenClaw gateway cannot be installed'
+P=$(pick_port 21600 110) || bail_out 'no free port'
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+GATEWAY_CMD=$(gw_cmdline sb "$P") || bail_out 'no gateway command line'
+GATEWAY_URL=http://127.0.0.1:$P
+PRIMARY_URL=http://127.0.0.1:1
+HOOKS_DIR=$TMP/hooks
+WORKSPACE=$TMP/none
+READY_TIMEOUT=40
+STOP_TIMEOUT=15
+HOOK_TIMEOUT=2
+export STATE_DIR OPENCLAW_USER GATEWAY_CMD GATEWAY_URL PRIMARY_URL HOOKS_DIR \
+	WORKSPACE READY_TIMEOUT STOP_TIMEOUT HOOK_TIMEOUT
+
+# The gateway marks its processes with OCF_GATEWAY_OF=$STATE_DIR.  The real
+# gateway runs a helper (its spawn-broker worker) in a session and process
+# group of its own, which inherits the mark: one gateway is one marked
+# "root" (a marked process whose parent is not marked) and two marked
+# process groups.
+#
+# marked_procs: "pid ppid pgid" of every live marked process
+marked_procs() {
+	grep -lzxF "OCF_GATEWAY_OF=$STATE_DIR" /proc/[0-9]*/environ 2>/dev/null |
+	while IFS= read -r _mp_f; do
+		_mp_p=${_mp_f#/proc/}
+		_mp_p=${_mp_p%/environ}
+		sed -n "s/.*) \([A-Za-z]\) \([0-9-]*\) \([0-9]*\) .*/$_mp_p \1 \2 \3/p" \
+			"/proc/$_mp_p/stat" 2>/dev/null
+	done | awk '$2 != "Z" && $2 != "X" && $2 != "x" { print $1, $3, $4 }'
+}
+
+# marked_groups: their process groups, sorted, one a line
+marked_groups() {
+	marked_procs | awk '{ print $3 }' | sort -u
+}
+
+# marked_roots: the process groups of the marked processes whose parent is
+# not marked: one per gateway instance (or stray leftover)
+marked_roots() {
+	marked_procs | awk '{ pid[NR] = $1; pp[NR] = $2; pg[NR] = $3; m[$1] = 1 }
+		END { for (i = 1; i <= NR; i++) if (!(pp[i] in m)) print pg[i] }' |
+		sort -u
+}
+
+nmarked() {
+	marked_procs | awk 'END { print NR }'
+}
+
+kill_marked() {
+	for _km in $(marked_groups); do
+		kill -s KILL -- "-$_km" 2>/dev/null
+	done
+	return 0
+}
+at_exit kill_marked
+
+# http_code PATH: the status of GET PATH on the local gateway ("000": none)
+http_code() {
+	curl -s -o /dev/null -m 2 --noproxy '*' -w '%{http_code}' \
+		"http://127.0.0.1:$P$1"
+}
+
+no_marked() {
+	[ "$(nmarked)" = 0 ]
+}
+
+# all_gone PGID...: no live process in any of these groups (0 is skipped:
+# the kernel's threads are in group 0)
+all_gone() {
+	for _ag in "$@"; do
+		[ "$_ag" = 0 ] || ! pgrp_alive "$_ag" || return 1
+	done
+}
+
+exited() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# track PGID: track_pgid, unless there is nothing to track
+track() {
+	case ${1:-0} in
+	0|*[!0-9]*)	;;
+	*)	track_pgid "$1" ;;
+	esac
+}
+
+differ() {
+	[ "$1" != "$2" ] && [ "$1" != 0 ]
+}
+
+# start_time PID: field 22 of /proc/PID/stat (20 after the comm)
+start_time() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# bg CMD...: start CMD in the background, stdout and stderr in $TMP/bg.out
+# and $TMP/bg.err; its pid in BG
+bg() {
+	"$@" >"$TMP/bg.out" 2>"$TMP/bg.err" &
+	BG=$!
+}
+
+# elapsed T0 [T1]: seconds from T0 to T1 (default now), 2 decimals
+elapsed() {
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f\n", b - a }'
+}
+
+# less SECS LIMIT: true if SECS < LIMIT
+less() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
+}
+
+has_pid() {
+	_hp=$(state_get GATEWAY_PID) && [ "${_hp:-0}" != 0 ]
+}
+
+live() {
+	[ "$(http_code /health)" = 200 ]
+}
+
+# transition_recorded: poll the state file as fast as sh can (the window
+# between the record and the gateway's start is a few milliseconds),
+# bounded
+transition_recorded() {
+	_tr=0
+	while [ "$_tr" -lt 20000 ]; do
+		grep -q "^TRANSITION='promote'$" "$STATE_DIR/state" 2>/dev/null &&
+			return 0
+		_tr=$((_tr + 1))
+	done
+	return 1
+}
+
+# crash DESC: kill -9 the background ocf-promote, which must still run;
+# KILLED_PID: the GATEWAY_PID the state holds afterwards (0: none)
+crash() {
+	if exited "$BG"; then
+		test_ok "$1: ocf-promote still ran when killed" false
+	else
+		kill -s KILL "$BG"
+		test_ok "$1: ocf-promote still ran when killed" true
+	fi
+	{ wait "$BG"; } 2>/dev/null
+	KILLED_PID=$(state_get GATEWAY_PID)
+	track "$KILLED_PID"
+	test_cmp_str "$1: the interrupted transition is visible in the state" \
+		promote "$(state_get TRANSITION)"
+}
+
+# repaired DESC: the next ocf-promote repairs to active with one gateway
+repaired() {
+	test_ok "$1: the next promote: exit 0" ocf-promote
+	test_grep "$1: it says it repairs" 'repairing an interrupted promote' \
+		"$TMP/err"
+	_rp=$(state_get GATEWAY_PID)
+	track "$_rp"
+	test_cmp_str "$1: ROLE=active" active "$(state_get ROLE)"
+	test_cmp_str "$1: no transition left recorded" '' "$(state_get TRANSITION)"
+	test_cmp_str "$1: ready" 200 "$(http_code /readyz)"
+	test_cmp_str "$1: exactly one gateway, the recorded group" "$_rp" \
+		"$(marked_roots)"
+	if [ "${KILLED_PID:-0}" != 0 ]; then
+		test_cmp_str "$1: the gateway already started was adopted" \
+			"$KILLED_PID" "$_rp"
+	fi
+	test_ok "$1: the next demote: exit 0" ocf-demote
+	test_cmp_str "$1: ROLE=standby" standby "$(state_get ROLE)"
+	test_ok "$1: no process of the gateway group is left" all_gone "$_rp"
+	test_cmp_str "$1: no marked process left" 0 "$(nmarked)"
+	test_ok "$1: the port is closed" port_free "$P"
+}
+
+# --- 1: killed right after the state records TRANSITION='promote' ----------
+
+bg ocf-promote
+transition_recorded || bail_out 'ocf-promote never recorded the transition'
+crash 'after the record'
+printf '# killed with GATEWAY_PID=%s in the state, %s gateway(s) running\n' \
+	"$KILLED_PID" "$(marked_roots | awk 'END { print NR }')"
+repaired 'after the record'
+
+# --- 2 and 3: killed once GATEWAY_PID is recorded, then the repairing
+# promote killed while it waits for readiness ----------------------------------
+
+bg ocf-promote
+wait_until 30 has_pid || bail_out 'ocf-promote never recorded GATEWAY_PID'
+crash 'after GATEWAY_PID'
+first=$KILLED_PID
+test_ok 'after GATEWAY_PID: the gateway lives on' pgrp_alive "$first"
+bg ocf-promote
+wait_until 40 live || bail_out 'the gateway never answered /health'
+crash 'during the readiness wait'
+test_cmp_str 'during the readiness wait: still the same gateway' "$first" \
+	"$KILLED_PID"
+test_cmp_str 'during the readiness wait: still one gateway' "$first" \
+	"$(marked_roots)"
+repaired 'after two kills'
+
+# --- 4: a promotion killed, then ocf-demote directly ------------------------
+
+bg ocf-promote
+wait_until 30 has_pid || bail_out 'ocf-promote never recorded GATEWAY_PID'
+sleep 1
+crash 'then demote'
+test_ok 'demote after a killed promotion: exit 0' ocf-demote
+test_grep 'demote says it repairs' 'repairing an interrupted promote' "$TMP/err"
+test_cmp_str 'ROLE=standby' standby "$(state_get ROLE)"
+test_cmp_str 'no transition left recorded' '' "$(state_get TRANSITION)"
+test_ok 'no process of the gateway group is left' all_gone "$KILLED_PID"
+test_cmp_str 'no marked process left' 0 "$(nmarked)"
+test_ok 'the port is closed' port_free "$P"
+test_ok 'demote again: exit 0' ocf-demote
+test_grep 'already standby' 'already standby' "$TMP/out"
+
+test_done

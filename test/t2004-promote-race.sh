@@ -1,0 +1,234 @@
+#!/bin/sh
+# Two transitions at the same instant: two ocf-promote (one does the work,
+# the other exits 4 or 0, never two gateways), two ocf-demote (standby,
+# nothing left), an ocf-promote against an ocf-demote (whatever wins, the
+# state and the processes agree).  Once with the real OpenClaw gateway,
+# then repeated with the cheap ocf-testsrv as the gateway.
+
+. "$(dirname "$0")/lib.sh"
+. "$SRCDIR/test/gateway.sh"
+
+gw_install || bail_out 'the OpenClaw gateway cannot be installed'
+P=$(pick_port 22050 110) || bail_out 'no free port'
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+GATEWAY_CMD=$(gw_cmdline sb "$P") || bail_out 'no gateway command line'
+GATEWAY_URL=http://127.0.0.1:$P
+PRIMARY_URL=http://127.0.0.1:1
+HOOKS_DIR=$TMP/hooks
+WORKSPACE=$TMP/none
+READY_TIMEOUT=40
+STOP_TIMEOUT=15
+HOOK_TIMEOUT=2
+export STATE_DIR OPENCLAW_USER GATEWAY_CMD GATEWAY_URL PRIMARY_URL HOOKS_DIR \
+	WORKSPACE READY_TIMEOUT STOP_TIMEOUT HOOK_TIMEOUT
+
+# The gateway marks its processes with OCF_GATEWAY_OF=$STATE_DIR.  The real
+# gateway runs a helper (its spawn-broker worker) in a session and process
+# group of its own, which inherits the mark: one gateway is one marked
+# "root" (a marked process whose parent is not marked) and two marked
+# process groups.
+#
+# marked_procs: "pid ppid pgid" of every live marked process
+marked_procs() {
+	grep -lzxF "OCF_GATEWAY_OF=$STATE_DIR" /proc/[0-9]*/environ 2>/dev/null |
+	while IFS= read -r _mp_f; do
+		_mp_p=${_mp_f#/proc/}
+		_mp_p=${_mp_p%/environ}
+		sed -n "s/.*) \([A-Za-z]\) \([0-9-]*\) \([0-9]*\) .*/$_mp_p \1 \2 \3/p" \
+			"/proc/$_mp_p/stat" 2>/dev/null
+	done | awk '$2 != "Z" && $2 != "X" && $2 != "x" { print $1, $3, $4 }'
+}
+
+# marked_groups: their process groups, sorted, one a line
+marked_groups() {
+	marked_procs | awk '{ print $3 }' | sort -u
+}
+
+# marked_roots: the process groups of the marked processes whose parent is
+# not marked: one per gateway instance (or stray leftover)
+marked_roots() {
+	marked_procs | awk '{ pid[NR] = $1; pp[NR] = $2; pg[NR] = $3; m[$1] = 1 }
+		END { for (i = 1; i <= NR; i++) if (!(pp[i] in m)) print pg[i] }' |
+		sort -u
+}
+
+nmarked() {
+	marked_procs | awk 'END { print NR }'
+}
+
+kill_marked() {
+	for _km in $(marked_groups); do
+		kill -s KILL -- "-$_km" 2>/dev/null
+	done
+	return 0
+}
+at_exit kill_marked
+
+# http_code PATH: the status of GET PATH on the local gateway ("000": none)
+http_code() {
+	curl -s -o /dev/null -m 2 --noproxy '*' -w '%{http_code}' \
+		"http://127.0.0.1:$P$1"
+}
+
+no_marked() {
+	[ "$(nmarked)" = 0 ]
+}
+
+# all_gone PGID...: no live process in any of these groups (0 is skipped:
+# the kernel's threads are in group 0)
+all_gone() {
+	for _ag in "$@"; do
+		[ "$_ag" = 0 ] || ! pgrp_alive "$_ag" || return 1
+	done
+}
+
+exited() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# track PGID: track_pgid, unless there is nothing to track
+track() {
+	case ${1:-0} in
+	0|*[!0-9]*)	;;
+	*)	track_pgid "$1" ;;
+	esac
+}
+
+differ() {
+	[ "$1" != "$2" ] && [ "$1" != 0 ]
+}
+
+# start_time PID: field 22 of /proc/PID/stat (20 after the comm)
+start_time() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# elapsed T0 [T1]: seconds from T0 to T1 (default now), 2 decimals
+elapsed() {
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f\n", b - a }'
+}
+
+# less SECS LIMIT: true if SECS < LIMIT
+less() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
+}
+
+has_pid() {
+	_hp=$(state_get GATEWAY_PID) && [ "${_hp:-0}" != 0 ]
+}
+
+live() {
+	[ "$(http_code /health)" = 200 ]
+}
+
+
+# race NAME CMD...: CMD, started as soon as $TMP/go exists (a bounded spin
+# on a shell builtin, so that both racers leave within microseconds);
+# output in $TMP/NAME.out, .err, exit status in $TMP/NAME.rc
+racer() {
+	_rn=$1
+	shift
+	_ri=0
+	while [ ! -e "$TMP/go" ] && [ "$_ri" -lt 2000000 ]; do
+		_ri=$((_ri + 1))
+	done
+	"$@" >"$TMP/$_rn.out" 2>"$TMP/$_rn.err"
+	echo "$?" >"$TMP/$_rn.rc"
+}
+
+# race CMD1 CMD2: run both at the same instant; RCS: "rc1 rc2" sorted
+race() {
+	rm -f "$TMP/go" "$TMP/a.rc" "$TMP/b.rc"
+	racer a "$1" &
+	_ra=$!
+	racer b "$2" &
+	_rb=$!
+	sleep 0.3
+	: >"$TMP/go"
+	wait_until 90 exited "$_ra" || bail_out 'a racer hangs'
+	wait_until 90 exited "$_rb" || bail_out 'a racer hangs'
+	wait "$_ra" "$_rb"
+	RCS=$(sort -n "$TMP/a.rc" "$TMP/b.rc" | tr '\n' ' ')
+	RCS=${RCS% }
+}
+
+# one_won DESC: the codes are "0 0" or "0 4"; a 4 says why
+one_won() {
+	case $RCS in
+	'0 0'|'0 4')	test_ok "$1: exit codes 0 and 0 or 4 (got $RCS)" true ;;
+	*)	test_ok "$1: exit codes 0 and 0 or 4 (got $RCS)" false
+		sed 's/^/#   /' "$TMP/a.out" "$TMP/a.err" "$TMP/b.out" "$TMP/b.err" ;;
+	esac
+	if [ "$RCS" = '0 4' ]; then
+		test_ok "$1: the refused one says another transition runs" \
+			grep -q 'another transition' "$TMP/a.out" "$TMP/b.out"
+	fi
+}
+
+# --- the real gateway --------------------------------------------------------
+
+race ocf-promote ocf-promote
+one_won 'two promotes'
+pg=$(state_get GATEWAY_PID)
+track "$pg"
+test_cmp_str 'two promotes: ROLE=active' active "$(state_get ROLE)"
+test_cmp_str 'two promotes: exactly one gateway, the recorded group' "$pg" \
+	"$(marked_roots)"
+test_cmp_str 'two promotes: one transition counted' 1 "$(state_get TRANSITIONS)"
+test_cmp_str 'two promotes: ready' 200 "$(http_code /readyz)"
+race ocf-demote ocf-demote
+one_won 'two demotes'
+test_cmp_str 'two demotes: ROLE=standby' standby "$(state_get ROLE)"
+test_ok 'two demotes: nothing of the gateway left' all_gone "$pg"
+test_cmp_str 'two demotes: no marked process left' 0 "$(nmarked)"
+test_ok 'two demotes: the port is closed' port_free "$P"
+
+# --- ocf-testsrv as the gateway, many rounds -----------------------------------
+
+STATE_DIR=$TMP/cheap
+GATEWAY_CMD="$TEST_HELPERS/ocf-testsrv -p $P -m ready"
+STOP_TIMEOUT=5
+READY_TIMEOUT=10
+bad=''
+for round in 1 2 3 4 5 6 7 8; do
+	race ocf-promote ocf-promote
+	n=$(marked_roots | awk 'END { print NR }')
+	case $RCS in '0 0'|'0 4') ;; *) bad="$bad promote-rc($round):$RCS" ;; esac
+	[ "$n" = 1 ] || bad="$bad promote-gateways($round):$n"
+	[ "$(state_get ROLE)" = active ] || bad="$bad promote-role($round)"
+	track "$(state_get GATEWAY_PID)"
+	race ocf-demote ocf-demote
+	case $RCS in '0 0'|'0 4') ;; *) bad="$bad demote-rc($round):$RCS" ;; esac
+	[ "$(nmarked)" = 0 ] || bad="$bad demote-left($round)"
+	[ "$(state_get ROLE)" = standby ] || bad="$bad demote-role($round)"
+done
+test_cmp_str '8 rounds of two promotes, then two demotes: always one winner' \
+	'' "$bad"
+
+# promote against demote, from standby and from active: whoever wins, the
+# role and the processes agree
+bad=''
+for round in 1 2 3 4 5 6; do
+	[ $((round % 2)) = 0 ] && ocf-promote -q >/dev/null 2>&1
+	race ocf-promote ocf-demote
+	case $RCS in '0 0'|'0 4') ;; *) bad="$bad rc($round):$RCS" ;; esac
+	n=$(marked_roots | awk 'END { print NR }')
+	role=$(state_get ROLE)
+	track "$(state_get GATEWAY_PID)"
+	case $role:$n in
+	active:1)
+		[ "$(http_code /readyz)" = 200 ] || bad="$bad notready($round)" ;;
+	standby:0)
+		port_free "$P" || bad="$bad port($round)" ;;
+	*)	bad="$bad $role:$n($round)" ;;
+	esac
+	ocf-demote -q >/dev/null 2>&1
+done
+test_cmp_str '6 rounds of promote against demote: role and processes agree' \
+	'' "$bad"
+test_ok 'in the end: demote' ocf-demote
+test_cmp_str 'no marked process left' 0 "$(nmarked)"
+
+test_done

@@ -1,0 +1,222 @@
+#!/bin/sh
+# Crash safety, the other half, against the real OpenClaw gateway: a
+# promotion killed between the gateway's start and the record of its pid
+# (a state that says TRANSITION='promote' with no GATEWAY_PID while a
+# marked gateway runs) is repaired by adopting that gateway, never by
+# starting a second one; an ocf-demote killed while the gateway drains is
+# repaired by the next ocf-promote (active, one gateway) or ocf-demote
+# (standby, nothing left).
+
+. "$(dirname "$0")/lib.sh"
+. "$SRCDIR/test/gateway.sh"
+
+gw_install || bail_out 'the OpenClaw gateway cannot be installed'
+P=$(pick_port 22900 110) || bail_out 'no free port'
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+GATEWAY_CMD=$(gw_cmdline sb "$P") || bail_out 'no gateway command line'
+GATEWAY_URL=http://127.0.0.1:$P
+PRIMARY_URL=http://127.0.0.1:1
+HOOKS_DIR=$TMP/hooks
+WORKSPACE=$TMP/none
+READY_TIMEOUT=40
+STOP_TIMEOUT=15
+HOOK_TIMEOUT=2
+export STATE_DIR OPENCLAW_USER GATEWAY_CMD GATEWAY_URL PRIMARY_URL HOOKS_DIR \
+	WORKSPACE READY_TIMEOUT STOP_TIMEOUT HOOK_TIMEOUT
+
+# The gateway marks its processes with OCF_GATEWAY_OF=$STATE_DIR.  The real
+# gateway runs a helper (its spawn-broker worker) in a session and process
+# group of its own, which inherits the mark: one gateway is one marked
+# "root" (a marked process whose parent is not marked) and two marked
+# process groups.
+#
+# marked_procs: "pid ppid pgid" of every live marked process
+marked_procs() {
+	grep -lzxF "OCF_GATEWAY_OF=$STATE_DIR" /proc/[0-9]*/environ 2>/dev/null |
+	while IFS= read -r _mp_f; do
+		_mp_p=${_mp_f#/proc/}
+		_mp_p=${_mp_p%/environ}
+		sed -n "s/.*) \([A-Za-z]\) \([0-9-]*\) \([0-9]*\) .*/$_mp_p \1 \2 \3/p" \
+			"/proc/$_mp_p/stat" 2>/dev/null
+	done | awk '$2 != "Z" && $2 != "X" && $2 != "x" { print $1, $3, $4 }'
+}
+
+# marked_groups: their process groups, sorted, one a line
+marked_groups() {
+	marked_procs | awk '{ print $3 }' | sort -u
+}
+
+# marked_roots: the process groups of the marked processes whose parent is
+# not marked: one per gateway instance (or stray leftover)
+marked_roots() {
+	marked_procs | awk '{ pid[NR] = $1; pp[NR] = $2; pg[NR] = $3; m[$1] = 1 }
+		END { for (i = 1; i <= NR; i++) if (!(pp[i] in m)) print pg[i] }' |
+		sort -u
+}
+
+nmarked() {
+	marked_procs | awk 'END { print NR }'
+}
+
+kill_marked() {
+	for _km in $(marked_groups); do
+		kill -s KILL -- "-$_km" 2>/dev/null
+	done
+	return 0
+}
+at_exit kill_marked
+
+# http_code PATH: the status of GET PATH on the local gateway ("000": none)
+http_code() {
+	curl -s -o /dev/null -m 2 --noproxy '*' -w '%{http_code}' \
+		"http://127.0.0.1:$P$1"
+}
+
+no_marked() {
+	[ "$(nmarked)" = 0 ]
+}
+
+# all_gone PGID...: no live process in any of these groups (0 is skipped:
+# the kernel's threads are in group 0)
+all_gone() {
+	for _ag in "$@"; do
+		[ "$_ag" = 0 ] || ! pgrp_alive "$_ag" || return 1
+	done
+}
+
+exited() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# track PGID: track_pgid, unless there is nothing to track
+track() {
+	case ${1:-0} in
+	0|*[!0-9]*)	;;
+	*)	track_pgid "$1" ;;
+	esac
+}
+
+differ() {
+	[ "$1" != "$2" ] && [ "$1" != 0 ]
+}
+
+# start_time PID: field 22 of /proc/PID/stat (20 after the comm)
+start_time() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# bg CMD...: start CMD in the background, stdout and stderr in $TMP/bg.out
+# and $TMP/bg.err; its pid in BG
+bg() {
+	"$@" >"$TMP/bg.out" 2>"$TMP/bg.err" &
+	BG=$!
+}
+
+# elapsed T0 [T1]: seconds from T0 to T1 (default now), 2 decimals
+elapsed() {
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f\n", b - a }'
+}
+
+# less SECS LIMIT: true if SECS < LIMIT
+less() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
+}
+
+has_pid() {
+	_hp=$(state_get GATEWAY_PID) && [ "${_hp:-0}" != 0 ]
+}
+
+live() {
+	[ "$(http_code /health)" = 200 ]
+}
+
+
+not_ready() {
+	[ "$(http_code /readyz)" != 200 ]
+}
+
+# crash_demote DESC: start ocf-demote, kill -9 it once the gateway has
+# stopped being ready (it drains or is gone); KILLED_PID: the GATEWAY_PID
+# the state holds afterwards
+crash_demote() {
+	bg ocf-demote
+	wait_until 30 not_ready || bail_out 'the gateway stayed ready'
+	if exited "$BG"; then
+		test_ok "$1: ocf-demote still ran when killed" false
+	else
+		kill -s KILL "$BG"
+		test_ok "$1: ocf-demote still ran when killed" true
+	fi
+	{ wait "$BG"; } 2>/dev/null
+	KILLED_PID=$(state_get GATEWAY_PID)
+	_cd=gone
+	all_gone "$KILLED_PID" || _cd=alive
+	printf '# %s: killed with GATEWAY_PID=%s, its group %s\n' "$1" \
+		"$KILLED_PID" "$_cd"
+	test_cmp_str "$1: the interrupted demotion is visible in the state" \
+		demote "$(state_get TRANSITION)"
+}
+
+# --- a gateway started, its pid never recorded --------------------------------
+
+# what a kill between ocf_spawn() and the save of GATEWAY_PID leaves: the
+# state of a promotion in flight by a dead process, and a marked gateway
+test_ok 'write an initial state' ocf-promote -M off
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+if ! sed -e "s/^TRANSITION=''\$/TRANSITION='promote'/" \
+	-e "s/^TRANSITION_PID='0'\$/TRANSITION_PID='$dead'/" \
+	"$STATE_DIR/state" >"$TMP/state.new" ||
+	! mv "$TMP/state.new" "$STATE_DIR/state"; then
+	bail_out 'cannot edit the state'
+fi
+test_cmp_str 'the state says a promotion is in flight' promote \
+	"$(state_get TRANSITION)"
+cl=$GATEWAY_CMD
+# shellcheck disable=SC2016,SC2086 # $$ is the inner sh's; split on purpose
+(
+	OCF_GATEWAY_OF=$STATE_DIR OPENCLAW_SUPERVISOR_MODE=external setsid sh -c \
+		'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
+		"$TMP/orphan.pgid" $cl </dev/null >"$TMP/orphan.log" 2>&1 &
+)
+wait_until 5 test -s "$TMP/orphan.pgid" || bail_out 'the gateway did not start'
+orphan=$(cat "$TMP/orphan.pgid")
+track "$orphan"
+test_ok 'promote with an unrecorded gateway running: exit 0' ocf-promote
+test_grep 'it says it repairs' 'repairing an interrupted promote' "$TMP/err"
+test_cmp_str 'ROLE=active' active "$(state_get ROLE)"
+test_cmp_str 'the running gateway was adopted' "$orphan" "$(state_get GATEWAY_PID)"
+test_cmp_str 'exactly one gateway' "$orphan" "$(marked_roots)"
+test_cmp_str 'ready' 200 "$(http_code /readyz)"
+
+# --- demote killed while the gateway drains, then promote ----------------------
+
+crash_demote 'demote killed, then promote'
+t0=$(now)
+test_ok 'promote after a killed demotion: exit 0' ocf-promote
+printf '# took %s s\n' "$(elapsed "$t0")"
+pg=$(state_get GATEWAY_PID)
+track "$pg"
+test_cmp_str 'ROLE=active' active "$(state_get ROLE)"
+test_cmp_str 'no transition left recorded' '' "$(state_get TRANSITION)"
+test_cmp_str 'ready' 200 "$(http_code /readyz)"
+test_cmp_str 'exactly one gateway, the recorded group' "$pg" "$(marked_roots)"
+test_ok 'the old gateway is gone' all_gone "$orphan"
+
+# --- demote killed, then demote ----------------------------------------------
+
+test_ok 'promote (again, if the last one failed)' ocf-promote
+pg=$(state_get GATEWAY_PID)
+track "$pg"
+crash_demote 'demote killed, then demote'
+test_ok 'demote after a killed demotion: exit 0' ocf-demote
+test_cmp_str 'ROLE=standby' standby "$(state_get ROLE)"
+test_cmp_str 'no transition left recorded' '' "$(state_get TRANSITION)"
+test_ok 'no process of the gateway group is left' all_gone "$pg"
+test_cmp_str 'no marked process left' 0 "$(nmarked)"
+test_ok 'the port is closed' port_free "$P"
+
+test_done

@@ -1,0 +1,166 @@
+#!/bin/sh
+# Repairs against the real OpenClaw gateway: an active node whose gateway
+# was killed while the gateway's helper group (its spawn-broker worker, a
+# marked process in a session and group of its own) has not exited yet is
+# repaired by ocf-promote to a fresh, ready gateway; a leftover gateway on
+# a standby that has no state at all is stopped by ocf-demote.
+
+. "$(dirname "$0")/lib.sh"
+. "$SRCDIR/test/gateway.sh"
+
+gw_install || bail_out 'the OpenClaw gateway cannot be installed'
+P=$(pick_port 22350 110) || bail_out 'no free port'
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+GATEWAY_CMD=$(gw_cmdline sb "$P") || bail_out 'no gateway command line'
+GATEWAY_URL=http://127.0.0.1:$P
+PRIMARY_URL=http://127.0.0.1:1
+HOOKS_DIR=$TMP/hooks
+WORKSPACE=$TMP/none
+READY_TIMEOUT=40
+STOP_TIMEOUT=15
+HOOK_TIMEOUT=2
+export STATE_DIR OPENCLAW_USER GATEWAY_CMD GATEWAY_URL PRIMARY_URL HOOKS_DIR \
+	WORKSPACE READY_TIMEOUT STOP_TIMEOUT HOOK_TIMEOUT
+
+# The gateway marks its processes with OCF_GATEWAY_OF=$STATE_DIR.  The real
+# gateway runs a helper (its spawn-broker worker) in a session and process
+# group of its own, which inherits the mark: one gateway is one marked
+# "root" (a marked process whose parent is not marked) and two marked
+# process groups.
+#
+# marked_procs: "pid ppid pgid" of every live marked process
+marked_procs() {
+	grep -lzxF "OCF_GATEWAY_OF=$STATE_DIR" /proc/[0-9]*/environ 2>/dev/null |
+	while IFS= read -r _mp_f; do
+		_mp_p=${_mp_f#/proc/}
+		_mp_p=${_mp_p%/environ}
+		sed -n "s/.*) \([A-Za-z]\) \([0-9-]*\) \([0-9]*\) .*/$_mp_p \1 \2 \3/p" \
+			"/proc/$_mp_p/stat" 2>/dev/null
+	done | awk '$2 != "Z" && $2 != "X" && $2 != "x" { print $1, $3, $4 }'
+}
+
+# marked_groups: their process groups, sorted, one a line
+marked_groups() {
+	marked_procs | awk '{ print $3 }' | sort -u
+}
+
+# marked_roots: the process groups of the marked processes whose parent is
+# not marked: one per gateway instance (or stray leftover)
+marked_roots() {
+	marked_procs | awk '{ pid[NR] = $1; pp[NR] = $2; pg[NR] = $3; m[$1] = 1 }
+		END { for (i = 1; i <= NR; i++) if (!(pp[i] in m)) print pg[i] }' |
+		sort -u
+}
+
+nmarked() {
+	marked_procs | awk 'END { print NR }'
+}
+
+kill_marked() {
+	for _km in $(marked_groups); do
+		kill -s KILL -- "-$_km" 2>/dev/null
+	done
+	return 0
+}
+at_exit kill_marked
+
+# http_code PATH: the status of GET PATH on the local gateway ("000": none)
+http_code() {
+	curl -s -o /dev/null -m 2 --noproxy '*' -w '%{http_code}' \
+		"http://127.0.0.1:$P$1"
+}
+
+no_marked() {
+	[ "$(nmarked)" = 0 ]
+}
+
+# all_gone PGID...: no live process in any of these groups (0 is skipped:
+# the kernel's threads are in group 0)
+all_gone() {
+	for _ag in "$@"; do
+		[ "$_ag" = 0 ] || ! pgrp_alive "$_ag" || return 1
+	done
+}
+
+exited() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# track PGID: track_pgid, unless there is nothing to track
+track() {
+	case ${1:-0} in
+	0|*[!0-9]*)	;;
+	*)	track_pgid "$1" ;;
+	esac
+}
+
+# --- repair while a helper of the dead gateway lingers ------------------------
+
+test_ok 'promote' ocf-promote
+pid3=$(state_get GATEWAY_PID)
+track "$pid3"
+test_cmp_str 'ready' 200 "$(http_code /readyz)"
+
+# The gateway is killed (kill -9 of its group) and ocf-promote runs while
+# the dead gateway's helper group (the spawn-broker, a marked process in a
+# group of its own) has not exited yet.  Left alone, that window is ~0.1 s
+# after the SIGKILL; the helper is held with SIGSTOP so that the repair
+# surely sees it, and let go once the repair has had time to look.
+helper=$(marked_procs | awk -v g="$pid3" '$3 != g { print $1; exit }')
+if [ -n "$helper" ]; then
+	kill -s STOP "$helper"
+	track "$(marked_procs | awk -v p="$helper" '$1 == p { print $3 }')"
+	kill -s KILL -- "-$pid3"
+	wait_until 10 all_gone "$pid3" || bail_out "group $pid3 survived SIGKILL"
+	READY_TIMEOUT=20 STOP_TIMEOUT=3 ocf-promote >"$TMP/rep.out" 2>"$TMP/rep.err" &
+	rep=$!
+	sleep 1
+	kill -s CONT "$helper" 2>/dev/null
+	wait_until 30 exited "$rep" ||
+		bail_out 'ocf-promote did not end within 30 s'
+	wait "$rep"
+	rc=$?
+	test_cmp_str 'promote repairs while a helper of the dead gateway lingers: exit 0' \
+		0 "$rc" || sed 's/^/#   /' "$TMP/rep.out" "$TMP/rep.err"
+	test_cmp_str 'ROLE=active after that repair' active "$(state_get ROLE)"
+	pid4=$(state_get GATEWAY_PID)
+	track "$pid4"
+	test_cmp_str '/readyz answers 200 after that repair' 200 "$(http_code /readyz)"
+	test_cmp_str 'exactly one gateway after that repair' "$pid4" "$(marked_roots)"
+else
+	test_skip 'promote repairs while a helper of the dead gateway lingers' \
+		'this gateway runs no marked helper in a group of its own'
+fi
+test_ok 'demote after the repair' ocf-demote
+test_ok 'no process of the gateways'"'"' groups is left' \
+	all_gone "$pid3" "${pid4:-0}"
+test_cmp_str 'no marked process left after the repair' 0 "$(nmarked)"
+test_ok 'the port is closed after the repair' port_free "$P"
+
+# --- repair: a leftover gateway on a standby with no state -----------------
+
+STATE_DIR=$TMP/state2
+cl=$GATEWAY_CMD
+# shellcheck disable=SC2016,SC2086 # $$ is the inner sh's; split on purpose
+(
+	OCF_GATEWAY_OF=$STATE_DIR setsid sh -c \
+		'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
+		"$TMP/left.pgid" $cl </dev/null >"$TMP/left.log" 2>&1 &
+)
+wait_until 5 test -s "$TMP/left.pgid" || bail_out 'the leftover did not start'
+left=$(cat "$TMP/left.pgid")
+track "$left"
+gw_wait_live "$P" 30 || bail_out 'the leftover gateway did not come up'
+test_cmp_str 'the leftover carries the mark' "$left" "$(marked_roots)"
+test_ok 'no state file yet' test ! -e "$STATE_DIR/state"
+test_ok 'demote stops a leftover gateway on a standby: exit 0' ocf-demote
+test_ok 'no process of the leftover group is left' all_gone "$left"
+test_ok 'its port is closed' port_free "$P"
+test_cmp_str 'ROLE=standby' standby "$(state_get ROLE)"
+test_cmp_str 'no marked process left' 0 "$(nmarked)"
+test_ok 'demote again: exit 0' ocf-demote
+test_grep 'and now it is already standby' 'already standby' "$TMP/out"
+
+test_done
