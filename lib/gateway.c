@@ -232,11 +232,21 @@ ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s, char *err,
 		return -1;
 	s->gateway_pid = 0;
 	s->gateway_start = 0;
-	/* then every marked group left over, a bounded number of times */
-	for (int i = 0; i < 16 && (pg = ocf_gateway_find_marked(c->state_dir)) > 0;
-	    i++)
-		if (stop_group(c, pg, err, errlen) == -1)
-			return -1;
+	/*
+	 * Then every marked group left over.  A helper forked just before
+	 * its leader died may not have shown up yet: look again a few times
+	 * (bounded) before calling the node clean.
+	 */
+	for (int i = 0, quiet = 0; i < 16 && quiet < 3; i++) {
+		if ((pg = ocf_gateway_find_marked(c->state_dir)) > 0) {
+			if (stop_group(c, pg, err, errlen) == -1)
+				return -1;
+			quiet = 0;
+		} else {
+			quiet++;
+			ocf_sleep(0.05);
+		}
+	}
 	if (ocf_gateway_find_marked(c->state_dir) > 0) {
 		snprintf(err, errlen, "gateway processes keep appearing");
 		return -1;

@@ -198,7 +198,10 @@ ocf_promote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 	if (begin(c, &fd, &s, t) != OCF_OK)
 		goto out;
 	old = s.role;
-	running = ocf_gateway_running(c, &s);
+	/* after an interrupted demotion the gateway may be draining away:
+	 * it is stopped and started afresh, never adopted */
+	running = strcmp(s.transition, "demote") != 0 &&
+	    ocf_gateway_running(c, &s);
 	if (s.role == OCF_ROLE_ACTIVE && running && s.transition[0] == '\0' &&
 	    answers(c, c->gateway_url, c->probe_timeout) == OCF_OK) {
 		result(t, OCF_OK, "already active");

@@ -203,15 +203,25 @@ test_grep 'SIGKILL is logged' 'ignored SIGTERM|killed' "$TMP/bg.err"
 
 # --- one whose leader exits and leaves a helper behind -----------------------
 
-READY_TIMEOUT=2 GATEWAY_CMD='/bin/sh -c "/bin/sleep 600 & exit 0"' \
-	promote_bg 'the leader exits, a helper in its group lives on' 9
+# The leader's death is the gateway's death, seen at once; whatever it left
+# (it carries the mark) is stopped with it.
+leader_exits() {	# DESC GATEWAY_CMD
+	t0=$(now)
+	test_expect_code 2 "$1: exit 2" env READY_TIMEOUT=20 GATEWAY_CMD="$2" \
+		ocf-promote
+	secs=$(elapsed "$t0")
+	test_grep "$1: it says the gateway exited" 'exited' "$TMP/out"
+	test_ok "$1: seen at once, not after READY_TIMEOUT (took $secs s)" \
+		less "$secs" 5
+}
+leader_exits 'the leader exits, a helper in its group lives on' \
+	'/bin/sh -c "/bin/sleep 600 & exit 0"'
 failed_cleanly 'helper in the group'
 
 # and one whose helper moved to a group of its own (as the real gateway's
 # spawn-broker does): found by the mark, stopped too
-READY_TIMEOUT=2 \
-	GATEWAY_CMD='/bin/sh -c "/usr/bin/setsid /bin/sleep 600 & exit 0"' \
-	promote_bg 'the leader exits, a helper in a group of its own lives on' 9
+leader_exits 'the leader exits, a helper in a group of its own lives on' \
+	'/bin/sh -c "/usr/bin/setsid /bin/sleep 600 & exit 0"'
 failed_cleanly 'helper in its own group'
 
 # --- one that answers, but never ready ---------------------------------------
