@@ -65,6 +65,7 @@ main(int argc, char *argv[])
 	int ch, ipv = 0, json = 0, local = 0, quiet = 0;
 
 	ocf_log_init(argv[0], 0);
+	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
 	while ((ch = getopt_long(argc, argv, "46C:c:hjlqT:t:v", longopts,
 	    NULL)) != -1) {
 		switch (ch) {

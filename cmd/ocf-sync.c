@@ -174,6 +174,7 @@ main(int argc, char *argv[])
 	int ch, json = 0, rc, known = 0;
 
 	ocf_log_init(argv[0], 0);
+	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
 	while ((ch = getopt_long(argc, argv, "C:c:hjv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {

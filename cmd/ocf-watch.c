@@ -29,9 +29,10 @@ main(int argc, char *argv[])
 	struct ocf_tick t;
 	const char *conf = NULL;
 	char msg[600];
-	int ch, once = 0, reset = 0, r;
+	int ch, once = 0, quiet = 0, reset = 0, r;
 
 	ocf_log_init(argv[0], OCF_LOG_TIME);
+	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
 	while ((ch = getopt_long(argc, argv, "1c:hqRv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case '1':
@@ -44,6 +45,7 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return ocf_stdout_close() == 0 ? OCF_OK : OCF_UNKNOWN;
 		case 'q':
+			quiet = 1;
 			ocf_log_level(LOG_WARNING);
 			break;
 		case 'R':
@@ -74,10 +76,11 @@ main(int argc, char *argv[])
 	if (!once)
 		return ocf_watch_run(&cfg, conf);
 	r = ocf_watch_tick(&cfg, &t);
-	printf("%s - primary: %s; fails %d, rises %d; %s%s\n",
-	    ocf_exit_name(r), t.reason, t.fails, t.rises,
-	    t.active ? "active" : "not active",
-	    t.acted ? (t.status <= OCF_WARNING ? "; transition done" :
-	    "; transition failed") : "");
+	if (!quiet)
+		printf("%s - primary: %s; fails %d, rises %d; %s%s\n",
+		    ocf_exit_name(r), t.reason, t.fails, t.rises,
+		    t.active ? "active" : "not active",
+		    t.acted ? (t.status <= OCF_WARNING ? "; transition done" :
+		    "; transition failed") : "");
 	return ocf_stdout_close() == 0 ? r : OCF_UNKNOWN;
 }

@@ -36,6 +36,7 @@ ocf_cli_transition(int argc, char *argv[],
 	int ch, flags = 0, json = 0, quiet = 0;
 
 	ocf_log_init(argv[0], 0);
+	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
 	ocf_log_level(LOG_INFO);
 	while ((ch = getopt_long(argc, argv, "c:fhjM:nqv", longopts,
 	    NULL)) != -1) {

@@ -14,7 +14,6 @@
 #include "gateway.h"
 #include "log.h"
 #include "probe.h"
-#include "sdnotify.h"
 #include "spawn.h"
 #include "state.h"
 #include "timeutil.h"
@@ -285,7 +284,6 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 			    "(see %s/gateway.log)", c->state_dir);
 			return -1;
 		}
-		ocf_sd_keepalive();
 		ocf_sleep(step);
 		if (step < 0.5)
 			step *= 1.5;

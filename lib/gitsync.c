@@ -147,8 +147,8 @@ worker_read(int fd, double timeout, struct ocf_sync_reply *rep, size_t *got)
 		left = start + (local ? 2 * timeout : timeout) - ocf_mono();
 		if (left <= 0)
 			return 1;
-		if (poll(&p, 1, left > INT_MAX / 1000 ? INT_MAX :
-		    (int)(left * 1000) + 1) == -1) {
+		ocf_idle();	/* a long fetch must not look like a hung watcher */
+		if (poll(&p, 1, left > 0.5 ? 500 : (int)(left * 1000) + 1) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;

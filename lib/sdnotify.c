@@ -37,6 +37,8 @@ ocf_sd_init(void)
 		half_watchdog = strtod(usec, NULL) / 2e6;
 	if (!(half_watchdog > 0))
 		half_watchdog = 0;
+	else
+		ocf_idle_hook = ocf_sd_keepalive;
 	/* our children (the gateway, hooks) are not the notifying service */
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");

@@ -26,11 +26,21 @@ ocf_wall(void)
 	return clock_seconds(CLOCK_REALTIME);
 }
 
+void (*ocf_idle_hook)(void);
+
+void
+ocf_idle(void)
+{
+	if (ocf_idle_hook != NULL)
+		ocf_idle_hook();
+}
+
 int
 ocf_sleep(double s)
 {
 	struct timespec ts;
 
+	ocf_idle();
 	if (!(s > 0))
 		return 0;
 	ts.tv_sec = (time_t)s;

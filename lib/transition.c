@@ -17,6 +17,7 @@
 #include "transition.h"
 
 #define FLAP_KEEP 16
+#define LOCK_WAIT 2.0	/* seconds */
 
 static int
 result(struct ocf_transition *t, int status, const char *fmt, ...)
@@ -46,7 +47,9 @@ begin(const struct ocf_config *c, int *fd, struct ocf_state *s,
 	*fd = -1;
 	if (ocf_state_dir(c->state_dir, err, sizeof(err)) == -1)
 		return result(t, OCF_UNKNOWN, "%s", err);
-	*fd = ocf_lock(c->state_dir, 0, err, sizeof(err));
+	/* a watcher's check holds the lock for milliseconds: wait that
+	 * long, but a transition in flight is a refusal, not a queue */
+	*fd = ocf_lock(c->state_dir, LOCK_WAIT, err, sizeof(err));
 	if (*fd == -2)
 		return result(t, OCF_REFUSED, "another transition is running: %s",
 		    err);

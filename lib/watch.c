@@ -95,7 +95,7 @@ decide(const struct ocf_config *c, struct ocf_state *s, int v, int reconcile,
 {
 	if (s->transition[0] != '\0') {
 		*why = "finishing an interrupted transition";
-		return v == OCF_CRITICAL ? PROMOTE : DEMOTE;
+		return is_failure(c, v, s, now) ? PROMOTE : DEMOTE;
 	}
 	if (s->role == OCF_ROLE_ACTIVE && !ocf_gateway_running(c, s)) {
 		*why = "the local gateway is gone";
@@ -190,6 +190,13 @@ tick(const struct ocf_config *c, struct ocf_tick *t, int reconcile)
 		return OCF_UNKNOWN;
 	}
 	count(c, t->verdict, &s, now);
+	if (s.fails > 0 && s.fails <= c->fail_threshold &&
+	    s.role != OCF_ROLE_ACTIVE)
+		ocf_notice("failed check %d/%d: %s", s.fails, c->fail_threshold,
+		    t->reason);
+	if (s.rises > 0 && s.rises <= c->rise_threshold &&
+	    s.role == OCF_ROLE_ACTIVE)
+		ocf_notice("good check %d/%d", s.rises, c->rise_threshold);
 	a = s.maintenance || s.latched ? NOTHING :
 	    decide(c, &s, t->verdict, reconcile, now, &why);
 	if (a != NOTHING && (n = recent_transitions(c, &s, now)) >= c->flap_max) {
@@ -304,7 +311,6 @@ pause_for(double s)
 	while (!stop_requested && !reload_requested) {
 		double left = end - ocf_mono();
 
-		ocf_sd_keepalive();
 		if (left <= 0)
 			break;
 		ocf_sleep(left < slice ? left : slice);
@@ -312,7 +318,7 @@ pause_for(double s)
 }
 
 static void
-report(const struct ocf_config *c, const struct ocf_tick *t, int *last)
+report(const struct ocf_tick *t, int *last)
 {
 	char status[400];
 
@@ -322,11 +328,6 @@ report(const struct ocf_config *c, const struct ocf_tick *t, int *last)
 		ocf_notice("primary ok: %s", t->reason);
 	else
 		ocf_debug("primary %s: %s", verdict_word(t->verdict), t->reason);
-	if (t->verdict == OCF_CRITICAL && t->fails > 0 &&
-	    t->fails <= c->fail_threshold)
-		ocf_notice("failed check %d/%d", t->fails, c->fail_threshold);
-	if (t->active && t->verdict == OCF_OK && t->rises <= c->rise_threshold)
-		ocf_notice("good check %d/%d", t->rises, c->rise_threshold);
 	*last = t->verdict;
 	snprintf(status, sizeof(status), "STATUS=%s; primary %s",
 	    t->active ? "active" : "standby", verdict_word(t->verdict));
@@ -362,7 +363,7 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		if (first)
 			ocf_sd_notify("READY=1");
 		first = 0;
-		report(c, &t, &last);
+		report(&t, &last);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;	/* a gateway that died on its own */
 		/* intervals run start to start: a slow check (a timeout)

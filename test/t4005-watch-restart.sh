@@ -1,0 +1,371 @@
+#!/bin/sh
+# t4005-watch-restart.sh - ocf-watch is restart-safe: killed with -9 while
+# active, while standby, in the middle of a promotion (the gateway started
+# but not ready yet) and in the middle of a demotion (the gateway ignoring
+# SIGTERM), a new ocf-watch resumes from the state file: it never starts a
+# second gateway, never gives up the active role while the primary is down,
+# finishes the interrupted transition, and needs nobody.
+#
+# The gateways are counted by the mark ocf puts in their environment
+# (OCF_GATEWAY_OF=<state dir> in /proc/*/environ), so one that never made it
+# into the state file is counted too.
+
+. "$(dirname "$0")/lib.sh"
+
+# --- helpers shared by the t40xx ocf-watch tests ---------------------------
+# (copied into each t40xx file: a helper file in test/ named t*.sh would be
+# run as a test itself)
+
+# The systemd variables ocf-watch obeys (lib.sh scrubs the ocf keys only):
+# a NOTIFY_SOCKET or JOURNAL_STREAM from the caller must not reach it.
+for _k in NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID JOURNAL_STREAM; do
+	unset "$_k"
+done
+for _k in ocf-watch ocf-promote ocf-demote test/helpers/ocf-testsrv; do
+	[ -x "$OCF_BIN/$_k" ] || bail_out "$OCF_BIN/$_k is missing (build first)"
+done
+unset _k
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+WORKSPACE=$TMP/none
+HOOKS_DIR=$TMP/hooks
+CHECK_INTERVAL=0.3
+FAST_INTERVAL=0.1
+FAIL_THRESHOLD=3
+RISE_THRESHOLD=3
+PROBE_TIMEOUT=0.5
+HOLD_DOWN=1
+READY_TIMEOUT=20
+STOP_TIMEOUT=5
+FLAP_MAX=1000
+export STATE_DIR OPENCLAW_USER WORKSPACE HOOKS_DIR CHECK_INTERVAL \
+	FAST_INTERVAL FAIL_THRESHOLD RISE_THRESHOLD PROBE_TIMEOUT HOLD_DOWN \
+	READY_TIMEOUT STOP_TIMEOUT FLAP_MAX
+WLOG=$TMP/watch.log
+WATCH_PID=
+
+# state_is KEY VALUE: the state file says KEY=VALUE
+state_is() {
+	[ "$(state_get "$1")" = "$2" ]
+}
+
+# set_mode FILE MODE: switch an ocf-testsrv -f FILE atomically (a reader
+# never sees a half-written file)
+set_mode() {
+	printf '%s\n' "$2" >"$1.tmp" && mv -f "$1.tmp" "$1"
+}
+
+# srv_start NAME PORT [ARG...]: ocf-testsrv in a group of its own, pid in
+# $TMP/NAME.pid once it listens, tracked for cleanup
+srv_start() {
+	_ss_n=$1 _ss_p=$2
+	shift 2
+	rm -f "$TMP/$_ss_n.pid"
+	(
+		setsid ocf-testsrv -p "$_ss_p" -P "$TMP/$_ss_n.pid" "$@" \
+			</dev/null >>"$TMP/$_ss_n.log" 2>&1 &
+	)
+	wait_until 5 test -s "$TMP/$_ss_n.pid" ||
+		bail_out "ocf-testsrv $_ss_n did not start on port $_ss_p"
+	track_pgid "$(cat "$TMP/$_ss_n.pid")"
+}
+
+# http_code PORT PATH: the HTTP status of GET 127.0.0.1:PORT/PATH (000: none)
+http_code() {
+	curl -s -o /dev/null -m 1 --noproxy '*' -w '%{http_code}' \
+		"http://127.0.0.1:$1$2"
+}
+
+# ready_at PORT: /readyz on 127.0.0.1:PORT answers 200
+ready_at() {
+	[ "$(http_code "$1" /readyz)" = 200 ]
+}
+
+# pid_alive PID: PID exists and is not a zombie
+pid_alive() {
+	_pa_s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	case $_pa_s in
+	''|Z*|X*)	return 1 ;;
+	esac
+	return 0
+}
+
+# marked_procs: "PID PPID PGID" of every live process that carries
+# OCF_GATEWAY_OF=$STATE_DIR in its environment: a gateway ocf started for
+# this state dir, and its helpers (the real gateway runs a helper in a
+# session of its own, so one gateway may span two process groups)
+marked_procs() {
+	_mp=$(grep -lsxzF "OCF_GATEWAY_OF=$STATE_DIR" /proc/[0-9]*/environ |
+		sed 's|^/proc/||; s|/environ$||' | paste -sd, -)
+	[ -n "$_mp" ] || return 0
+	ps -o pid=,ppid=,pgid=,stat= -p "$_mp" | awk '$4 !~ /^Z/ { print $1, $2, $3 }'
+}
+
+# marked_pgids: their process groups, one a line
+marked_pgids() {
+	marked_procs | awk '{ print $3 }' | sort -u
+}
+
+# gateway_roots: the process group of each marked process whose parent is
+# not marked: one line per gateway instance
+gateway_roots() {
+	marked_procs | awk '{ pp[$1] = $2; pg[$1] = $3 }
+		END { for (p in pp) if (!(pp[p] in pp)) print pg[p] }' | sort -u
+}
+
+# gateways: how many gateway instances run for $STATE_DIR
+gateways() {
+	gateway_roots | wc -l | tr -d ' '
+}
+
+no_gateway() {
+	[ -z "$(marked_procs)" ]
+}
+
+# kill_marked: stop every gateway group of $STATE_DIR (exit trap)
+kill_marked() {
+	_km_self=$(ps -o pgid= -p $$ | tr -d ' ')
+	for _km in $(marked_pgids); do
+		if [ "$_km" -le 1 ] || [ "$_km" = "$_km_self" ]; then
+			continue
+		fi
+		kill -s TERM -- "-$_km" 2>/dev/null
+		kill -s CONT -- "-$_km" 2>/dev/null
+	done
+	wait_until 15 no_gateway && return 0
+	for _km in $(marked_pgids); do
+		if [ "$_km" -le 1 ] || [ "$_km" = "$_km_self" ]; then
+			continue
+		fi
+		kill -s KILL -- "-$_km" 2>/dev/null
+	done
+	return 0
+}
+
+# watch_start CMD...: run CMD (ocf-watch ...) in the background, logging to
+# $WLOG; its pid in WATCH_PID
+watch_start() {
+	printf '=== %s: %s\n' "$(now)" "$*" >>"$WLOG"
+	"$@" >>"$WLOG" 2>&1 </dev/null &
+	WATCH_PID=$!
+}
+
+watch_gone() {
+	! pid_alive "$WATCH_PID"
+}
+
+# watch_kill SIGNAL: signal the watcher, wait (bounded) for it to exit and
+# reap it; its exit status in WATCH_RC (-1: still running)
+watch_kill() {
+	WATCH_RC=-1
+	[ -n "$WATCH_PID" ] || return 0
+	kill -s "$1" "$WATCH_PID" 2>/dev/null
+	wait_until "${2:-5}" watch_gone || return 1
+	wait "$WATCH_PID"
+	# shellcheck disable=SC2034 # for the caller
+	WATCH_RC=$?
+	WATCH_PID=
+}
+
+# watch_stop: the exit trap's: TERM, then KILL
+watch_stop() {
+	[ -n "$WATCH_PID" ] || return 0
+	watch_kill TERM 3 || watch_kill KILL 3
+}
+
+# show_log: the watcher's last 40 log lines as TAP comments
+show_log() {
+	printf '# %s (last 40 lines):\n' "$WLOG"
+	tail -n 40 "$WLOG" 2>/dev/null | sed 's/^/#   /'
+}
+
+# hook_install: a hook that appends "EVENT OLD NEW fails=N rises=N T" to
+# $TMP/events (T: epoch seconds with milliseconds)
+hook_install() {
+	mkdir -p "$HOOKS_DIR" || bail_out "cannot create $HOOKS_DIR"
+	cat >"$HOOKS_DIR/50-record" <<-HOOK || bail_out 'cannot write the hook'
+	#!/bin/sh
+	PATH=/usr/bin:/bin
+	. "\$OCF_STATE_DIR/state"
+	printf '%s %s %s fails=%s rises=%s %s\n' "\$OCF_EVENT" "\$OCF_OLD_ROLE" \\
+		"\$OCF_NEW_ROLE" "\$FAILS" "\$RISES" "\$(date +%s.%3N)" \\
+		>>"$TMP/events"
+	HOOK
+	chmod +x "$HOOKS_DIR/50-record"
+}
+
+at_exit kill_marked
+at_exit watch_stop
+# --- end of the shared helpers ----------------------------------------------
+
+P1=$(pick_port 25400) || bail_out 'no free port for the primary'
+P2=$(pick_port $((P1 + 120))) || bail_out 'no free port for the standby'
+PMODE=$TMP/primary.mode
+SMODE=$TMP/standby.mode
+set_mode "$PMODE" ready
+set_mode "$SMODE" ready
+srv_start primary "$P1" -f "$PMODE"
+PRIMARY_URL=http://127.0.0.1:$P1
+GATEWAY_URL=http://127.0.0.1:$P2
+GATEWAY_CMD="$TEST_HELPERS/ocf-testsrv -p $P2 -f $SMODE"
+export PRIMARY_URL GATEWAY_URL GATEWAY_CMD
+
+# max_gateways SECONDS: sample the gateway count every 0.1 s; print the
+# largest (a second gateway living a moment only is still caught)
+max_gateways() {
+	_mg_max=0 _mg_i=0
+	while [ "$_mg_i" -lt $(($1 * 10)) ]; do
+		_mg_n=$(gateways)
+		[ "$_mg_n" -le "$_mg_max" ] || _mg_max=$_mg_n
+		sleep 0.1
+		_mg_i=$((_mg_i + 1))
+	done
+	printf '%s\n' "$_mg_max"
+}
+
+# --- kill -9 while active ----------------------------------------------------
+watch_start ocf-watch -v
+wait_until 5 state_is PRIMARY ok || bail_out 'the watcher does not see the primary'
+set_mode "$PMODE" error500
+test_ok 'the primary is down: promoted' \
+	wait_until 10 state_is ROLE active || show_log
+GW=$(state_get GATEWAY_PID)
+watch_kill KILL || bail_out 'kill -9 did not end the watcher'
+test_ok 'kill -9 of the watcher leaves the gateway running' ready_at "$P2"
+LP=$(state_get LAST_PROBE)
+watch_start ocf-watch -v
+test_cmp_str 'restarted while active: never more than one gateway (2 s)' 1 \
+	"$(max_gateways 2)"
+test_cmp_str 'one process group carries the mark' 1 "$(marked_pgids | wc -l)"
+test_cmp_str 'still active, same gateway, still one transition' \
+	"active $GW 1" \
+	"$(state_get ROLE) $(state_get GATEWAY_PID) $(state_get TRANSITIONS)"
+test_ok 'the restarted watcher checks again' \
+	awk -v a="$LP" -v b="$(state_get LAST_PROBE)" 'BEGIN { exit !(b > a) }' 
+test_cmp_str 'the gateway was started once' 1 \
+	"$(grep -c 'started gateway' "$WLOG")"
+
+# --- kill -9 while standby ---------------------------------------------------
+set_mode "$PMODE" ready
+test_ok 'the primary is back: demoted' \
+	wait_until 10 state_is ROLE standby || show_log
+watch_kill KILL || bail_out 'kill -9 did not end the watcher'
+watch_start ocf-watch -v
+test_cmp_str 'restarted while standby: no gateway appears (2 s)' 0 \
+	"$(max_gateways 2)"
+test_cmp_str 'still standby, two transitions' 'standby 2' \
+	"$(state_get ROLE) $(state_get TRANSITIONS)"
+
+# --- kill -9 during a promotion ----------------------------------------------
+# the standby's gateway starts but answers "not ready" until told otherwise
+set_mode "$SMODE" notready
+set_mode "$PMODE" error500
+test_ok 'promotion under way (TRANSITION=promote)' \
+	wait_until 10 state_is TRANSITION promote || show_log
+test_ok 'its gateway is running' wait_until 5 test "$(gateways)" = 1
+GW=$(state_get GATEWAY_PID)
+watch_kill KILL || bail_out 'kill -9 did not end the watcher'
+test_cmp_str 'the killed promotion is visible in the state' 'promote standby' \
+	"$(state_get TRANSITION) $(state_get ROLE)"
+watch_start ocf-watch -v
+test_cmp_str 'restarted mid-promotion: the same one gateway (2 s)' 1 \
+	"$(max_gateways 2)"
+watch_kill KILL || bail_out 'kill -9 did not end the watcher'
+watch_start ocf-watch -v
+test_cmp_str 'killed and restarted again: still one gateway (1 s)' 1 \
+	"$(max_gateways 1)"
+set_mode "$SMODE" ready
+test_ok 'the gateway becomes ready: the promotion completes' \
+	wait_until 10 state_is ROLE active || show_log
+test_cmp_str 'same gateway, transition cleared, one gateway' "$GW  1" \
+	"$(state_get GATEWAY_PID) $(state_get TRANSITION) $(gateways)"
+test_grep 'the interrupted promotion was repaired' \
+	'repairing an interrupted promote' "$WLOG"
+test_cmp_str 'three transitions' 3 "$(state_get TRANSITIONS)"
+set_mode "$PMODE" ready
+wait_until 10 state_is ROLE standby || bail_out 'no demotion'
+watch_kill TERM || bail_out 'the watcher does not stop'
+
+# --- kill -9 during a demotion -----------------------------------------------
+# a gateway whose leader ignores SIGTERM (its server exits on it, so the
+# port closes; the group lives on until SIGKILL after STOP_TIMEOUT)
+cat >"$TMP/stubborn.sh" <<'SH'
+trap '' TERM
+"$1" -p "$2" -m ready &
+i=0
+while [ "$i" -lt 600 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+SH
+STATE_DIR=$TMP/state-stubborn
+STOP_TIMEOUT=3
+GATEWAY_CMD="/bin/sh $TMP/stubborn.sh $TEST_HELPERS/ocf-testsrv $P2"
+export STATE_DIR STOP_TIMEOUT GATEWAY_CMD
+set_mode "$PMODE" error500
+watch_start ocf-watch -v
+test_ok 'a stubborn gateway: promoted' \
+	wait_until 10 state_is ROLE active || show_log
+GW=$(state_get GATEWAY_PID)
+set_mode "$PMODE" ready
+test_ok 'demotion under way (TRANSITION=demote)' \
+	wait_until 10 state_is TRANSITION demote || show_log
+sleep 0.5
+watch_kill KILL || bail_out 'kill -9 did not end the watcher'
+test_ok 'the half-stopped gateway group is still there' pgrp_alive "$GW"
+watch_start ocf-watch -v
+test_ok 'restarted mid-demotion: the demotion is finished' \
+	wait_until 15 state_is ROLE standby || show_log
+test_ok 'the whole gateway group is gone' no_gateway
+test_cmp_str 'transition cleared, two transitions' ' 2' \
+	"$(state_get TRANSITION) $(state_get TRANSITIONS)"
+test_grep 'the interrupted demotion was repaired' \
+	'repairing an interrupted demote' "$WLOG"
+
+# --- kill -9 at random instants ----------------------------------------------
+# a gateway that takes 0.3 s to answer each readiness check, so that many
+# kills land inside a promotion; the primary goes down and up in turn
+watch_kill TERM || bail_out 'the watcher does not stop'
+STATE_DIR=$TMP/state-random
+STOP_TIMEOUT=5
+GATEWAY_CMD="$TEST_HELPERS/ocf-testsrv -p $P2 -m late -r 300"
+export STATE_DIR STOP_TIMEOUT GATEWAY_CMD
+L0=$(wc -l <"$WLOG")
+at_exit touch "$TMP/sampler.stop"
+(
+	i=0
+	while [ "$i" -lt 400 ] && [ ! -e "$TMP/sampler.stop" ]; do
+		gateways >>"$TMP/gateway.counts"
+		sleep 0.05
+		i=$((i + 1))
+	done
+) &
+SEED=${OCF_TEST_SEED:-$$}
+printf '# random kills: seed %s (OCF_TEST_SEED=%s to repeat)\n' "$SEED" "$SEED"
+delays=$(awk -v s="$SEED" 'BEGIN { srand(s); for (i = 0; i < 12; i++) printf "%.2f ", 0.1 + rand() * 1.1 }')
+i=0
+for d in $delays; do
+	if [ $((i % 2)) = 0 ]; then set_mode "$PMODE" error500; else set_mode "$PMODE" ready; fi
+	watch_start ocf-watch -v
+	sleep "$d"
+	watch_kill KILL || bail_out 'kill -9 did not end the watcher'
+	i=$((i + 1))
+done
+set_mode "$PMODE" error500
+watch_start ocf-watch -v
+test_ok 'after 12 kills at random instants: the primary is down, active' \
+	wait_until 10 state_is ROLE active || show_log
+test_ok 'its gateway answers ready' wait_until 5 ready_at "$P2"
+set_mode "$PMODE" ready
+test_ok 'the primary is back: standby' \
+	wait_until 10 state_is ROLE standby || show_log
+: >"$TMP/sampler.stop"
+test_ok 'and no gateway' no_gateway
+test_cmp_str 'never two gateways at once' '' \
+	"$(grep -v '^[01]$' "$TMP/gateway.counts" | sort -u | paste -sd' ' -)"
+printf '# %s samples; %s repairs of an interrupted transition\n' \
+	"$(wc -l <"$TMP/gateway.counts")" \
+	"$(tail -n +$((L0 + 1)) "$WLOG" | grep -c 'repairing an interrupted')"
+
+test_done

@@ -1,0 +1,347 @@
+#!/bin/sh
+# t4007-watch-once.sh - `ocf-watch --once` from a bounded shell loop (as
+# cron or a drill script calls it) makes the same decisions as the daemon:
+# promotion on exactly the FAIL_THRESHOLD-th failing call, demotion on the
+# RISE_THRESHOLD-th good call once HOLD_DOWN has passed, a lost check is
+# forgotten, maintenance mode holds; its exit code is the primary's verdict
+# (0 ready, 1 live but not ready, 2 down, 3 usage, configuration or state
+# error). The daemon, fed the same primary, records the same transitions
+# (compared through a hook that logs FAILS and RISES at each transition).
+
+. "$(dirname "$0")/lib.sh"
+
+# --- helpers shared by the t40xx ocf-watch tests ---------------------------
+# (copied into each t40xx file: a helper file in test/ named t*.sh would be
+# run as a test itself)
+
+# The systemd variables ocf-watch obeys (lib.sh scrubs the ocf keys only):
+# a NOTIFY_SOCKET or JOURNAL_STREAM from the caller must not reach it.
+for _k in NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID JOURNAL_STREAM; do
+	unset "$_k"
+done
+for _k in ocf-watch ocf-promote ocf-demote test/helpers/ocf-testsrv; do
+	[ -x "$OCF_BIN/$_k" ] || bail_out "$OCF_BIN/$_k is missing (build first)"
+done
+unset _k
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+WORKSPACE=$TMP/none
+HOOKS_DIR=$TMP/hooks
+CHECK_INTERVAL=0.3
+FAST_INTERVAL=0.1
+FAIL_THRESHOLD=3
+RISE_THRESHOLD=3
+PROBE_TIMEOUT=0.5
+HOLD_DOWN=1
+READY_TIMEOUT=20
+STOP_TIMEOUT=5
+FLAP_MAX=1000
+export STATE_DIR OPENCLAW_USER WORKSPACE HOOKS_DIR CHECK_INTERVAL \
+	FAST_INTERVAL FAIL_THRESHOLD RISE_THRESHOLD PROBE_TIMEOUT HOLD_DOWN \
+	READY_TIMEOUT STOP_TIMEOUT FLAP_MAX
+WLOG=$TMP/watch.log
+WATCH_PID=
+
+# state_is KEY VALUE: the state file says KEY=VALUE
+state_is() {
+	[ "$(state_get "$1")" = "$2" ]
+}
+
+# set_mode FILE MODE: switch an ocf-testsrv -f FILE atomically (a reader
+# never sees a half-written file)
+set_mode() {
+	printf '%s\n' "$2" >"$1.tmp" && mv -f "$1.tmp" "$1"
+}
+
+# srv_start NAME PORT [ARG...]: ocf-testsrv in a group of its own, pid in
+# $TMP/NAME.pid once it listens, tracked for cleanup
+srv_start() {
+	_ss_n=$1 _ss_p=$2
+	shift 2
+	rm -f "$TMP/$_ss_n.pid"
+	(
+		setsid ocf-testsrv -p "$_ss_p" -P "$TMP/$_ss_n.pid" "$@" \
+			</dev/null >>"$TMP/$_ss_n.log" 2>&1 &
+	)
+	wait_until 5 test -s "$TMP/$_ss_n.pid" ||
+		bail_out "ocf-testsrv $_ss_n did not start on port $_ss_p"
+	track_pgid "$(cat "$TMP/$_ss_n.pid")"
+}
+
+# http_code PORT PATH: the HTTP status of GET 127.0.0.1:PORT/PATH (000: none)
+http_code() {
+	curl -s -o /dev/null -m 1 --noproxy '*' -w '%{http_code}' \
+		"http://127.0.0.1:$1$2"
+}
+
+# ready_at PORT: /readyz on 127.0.0.1:PORT answers 200
+ready_at() {
+	[ "$(http_code "$1" /readyz)" = 200 ]
+}
+
+# pid_alive PID: PID exists and is not a zombie
+pid_alive() {
+	_pa_s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	case $_pa_s in
+	''|Z*|X*)	return 1 ;;
+	esac
+	return 0
+}
+
+# marked_procs: "PID PPID PGID" of every live process that carries
+# OCF_GATEWAY_OF=$STATE_DIR in its environment: a gateway ocf started for
+# this state dir, and its helpers (the real gateway runs a helper in a
+# session of its own, so one gateway may span two process groups)
+marked_procs() {
+	_mp=$(grep -lsxzF "OCF_GATEWAY_OF=$STATE_DIR" /proc/[0-9]*/environ |
+		sed 's|^/proc/||; s|/environ$||' | paste -sd, -)
+	[ -n "$_mp" ] || return 0
+	ps -o pid=,ppid=,pgid=,stat= -p "$_mp" | awk '$4 !~ /^Z/ { print $1, $2, $3 }'
+}
+
+# marked_pgids: their process groups, one a line
+marked_pgids() {
+	marked_procs | awk '{ print $3 }' | sort -u
+}
+
+# gateway_roots: the process group of each marked process whose parent is
+# not marked: one line per gateway instance
+gateway_roots() {
+	marked_procs | awk '{ pp[$1] = $2; pg[$1] = $3 }
+		END { for (p in pp) if (!(pp[p] in pp)) print pg[p] }' | sort -u
+}
+
+# gateways: how many gateway instances run for $STATE_DIR
+gateways() {
+	gateway_roots | wc -l | tr -d ' '
+}
+
+no_gateway() {
+	[ -z "$(marked_procs)" ]
+}
+
+# kill_marked: stop every gateway group of $STATE_DIR (exit trap)
+kill_marked() {
+	_km_self=$(ps -o pgid= -p $$ | tr -d ' ')
+	for _km in $(marked_pgids); do
+		if [ "$_km" -le 1 ] || [ "$_km" = "$_km_self" ]; then
+			continue
+		fi
+		kill -s TERM -- "-$_km" 2>/dev/null
+		kill -s CONT -- "-$_km" 2>/dev/null
+	done
+	wait_until 15 no_gateway && return 0
+	for _km in $(marked_pgids); do
+		if [ "$_km" -le 1 ] || [ "$_km" = "$_km_self" ]; then
+			continue
+		fi
+		kill -s KILL -- "-$_km" 2>/dev/null
+	done
+	return 0
+}
+
+# watch_start CMD...: run CMD (ocf-watch ...) in the background, logging to
+# $WLOG; its pid in WATCH_PID
+watch_start() {
+	printf '=== %s: %s\n' "$(now)" "$*" >>"$WLOG"
+	"$@" >>"$WLOG" 2>&1 </dev/null &
+	WATCH_PID=$!
+}
+
+watch_gone() {
+	! pid_alive "$WATCH_PID"
+}
+
+# watch_kill SIGNAL: signal the watcher, wait (bounded) for it to exit and
+# reap it; its exit status in WATCH_RC (-1: still running)
+watch_kill() {
+	WATCH_RC=-1
+	[ -n "$WATCH_PID" ] || return 0
+	kill -s "$1" "$WATCH_PID" 2>/dev/null
+	wait_until "${2:-5}" watch_gone || return 1
+	wait "$WATCH_PID"
+	# shellcheck disable=SC2034 # for the caller
+	WATCH_RC=$?
+	WATCH_PID=
+}
+
+# watch_stop: the exit trap's: TERM, then KILL
+watch_stop() {
+	[ -n "$WATCH_PID" ] || return 0
+	watch_kill TERM 3 || watch_kill KILL 3
+}
+
+# show_log: the watcher's last 40 log lines as TAP comments
+show_log() {
+	printf '# %s (last 40 lines):\n' "$WLOG"
+	tail -n 40 "$WLOG" 2>/dev/null | sed 's/^/#   /'
+}
+
+# hook_install: a hook that appends "EVENT OLD NEW fails=N rises=N T" to
+# $TMP/events (T: epoch seconds with milliseconds)
+hook_install() {
+	mkdir -p "$HOOKS_DIR" || bail_out "cannot create $HOOKS_DIR"
+	cat >"$HOOKS_DIR/50-record" <<-HOOK || bail_out 'cannot write the hook'
+	#!/bin/sh
+	PATH=/usr/bin:/bin
+	. "\$OCF_STATE_DIR/state"
+	printf '%s %s %s fails=%s rises=%s %s\n' "\$OCF_EVENT" "\$OCF_OLD_ROLE" \\
+		"\$OCF_NEW_ROLE" "\$FAILS" "\$RISES" "\$(date +%s.%3N)" \\
+		>>"$TMP/events"
+	HOOK
+	chmod +x "$HOOKS_DIR/50-record"
+}
+
+at_exit kill_marked
+at_exit watch_stop
+# --- end of the shared helpers ----------------------------------------------
+
+P1=$(pick_port 26100) || bail_out 'no free port for the primary'
+P2=$(pick_port $((P1 + 120))) || bail_out 'no free port for the standby'
+PMODE=$TMP/primary.mode
+set_mode "$PMODE" ready
+srv_start primary "$P1" -f "$PMODE"
+HOLD_DOWN=0
+PRIMARY_URL=http://127.0.0.1:$P1
+GATEWAY_URL=http://127.0.0.1:$P2
+GATEWAY_CMD="$TEST_HELPERS/ocf-testsrv -p $P2 -m ready"
+export HOLD_DOWN PRIMARY_URL GATEWAY_URL GATEWAY_CMD
+hook_install
+
+# run_table: read lines "MODE" from stdin; for each, switch the primary to
+# MODE and call ocf-watch --once; print "CODE:ROLE:FAILS:RISES" per call
+run_table() {
+	_rt_i=0
+	while read -r _rt_mode && [ "$_rt_i" -lt 50 ]; do
+		set_mode "$PMODE" "$_rt_mode"
+		ocf-watch --once >>"$TMP/once.out" 2>>"$TMP/once.err"
+		_rt_rc=$?
+		printf '%s:%s:%s:%s ' "$_rt_rc" "$(state_get ROLE)" \
+			"$(state_get FAILS)" "$(state_get RISES)"
+		_rt_i=$((_rt_i + 1))
+	done
+	echo
+}
+
+test_expect_code 0 'a ready primary: exit 0' ocf-watch --once
+test_cmp_str 'the one-line report' \
+	'OK - primary: ready; fails 0, rises 1; not active' "$(cat "$TMP/out")"
+
+got=$(printf '%s\n' error500 error500 | run_table)
+test_cmp_str 'two failing calls: exit 2 each, counted, still standby' \
+	'2:standby:1:0 2:standby:2:0 ' "$got"
+test_expect_code 2 'the third failing call (FAIL_THRESHOLD) promotes; exit 2' \
+	ocf-watch --once
+test_cmp_str 'it says so' \
+	'CRITICAL - primary: not live: /readyz HTTP 500, /health HTTP 500; fails 3, rises 0; active; transition done' \
+	"$(cat "$TMP/out")"
+test_cmp_str 'active, one gateway, answering ready' 'active 1 200' \
+	"$(state_get ROLE) $(gateways) $(http_code "$P2" /readyz)"
+got=$(printf '%s\n' error500 error500 | run_table)
+test_cmp_str 'more failing calls: active, no new transition' \
+	'2:active:4:0 2:active:5:0 ' "$got"
+test_cmp_str 'still one gateway, one transition' '1 1' \
+	"$(gateways) $(state_get TRANSITIONS)"
+
+got=$(printf '%s\n' ready ready ready ready | run_table)
+test_cmp_str 'good calls: exit 0; the third (RISE_THRESHOLD) demotes' \
+	'0:active:0:1 0:active:0:2 0:standby:0:3 0:standby:0:4 ' "$got"
+test_cmp_str 'no gateway, two transitions' '0 2' \
+	"$(gateways) $(state_get TRANSITIONS)"
+
+# verdicts: live but not ready is WARNING; a hang is a timeout, CRITICAL;
+# draining is CRITICAL although /health says 200
+got=$(printf '%s\n' notready channel ready hang ready draining ready healthonly | run_table)
+test_cmp_str 'exit codes follow the verdict' \
+	'1:standby:0:0 1:standby:0:0 0:standby:0:1 2:standby:1:0 0:standby:0:1 2:standby:1:0 0:standby:0:1 0:standby:0:2 ' \
+	"$got"
+
+# lost checks: a failure between good ones is forgotten
+got=$(printf '%s\n' ready error500 ready error500 error500 ready error500 hang ready | run_table)
+test_cmp_str 'single and double failures between good calls never promote' \
+	'0:standby:0:3 2:standby:1:0 0:standby:0:1 2:standby:1:0 2:standby:2:0 0:standby:0:1 2:standby:1:0 2:standby:2:0 0:standby:0:1 ' \
+	"$got"
+
+# the hold-down applies to --once as to the daemon
+HOLD_DOWN=2
+export HOLD_DOWN
+got=$(printf '%s\n' error500 error500 error500 ready ready ready ready | run_table)
+test_cmp_str 'HOLD_DOWN=2: promoted, then no demotion within 2 s' \
+	'2:standby:1:0 2:standby:2:0 2:active:3:0 0:active:0:1 0:active:0:2 0:active:0:3 0:active:0:4 ' \
+	"$got"
+sleep 2
+test_expect_code 0 'after HOLD_DOWN, the next good call demotes' ocf-watch --once
+test_cmp_str 'standby' standby "$(state_get ROLE)"
+HOLD_DOWN=0
+export HOLD_DOWN
+
+# maintenance holds --once too
+test_ok 'maintenance on' ocf-promote -q -M on
+got=$(printf '%s\n' error500 error500 error500 error500 | run_table)
+test_cmp_str 'in maintenance, failing calls are counted but nothing is done' \
+	'2:standby:1:0 2:standby:2:0 2:standby:3:0 2:standby:4:0 ' "$got"
+test_ok 'maintenance off' ocf-promote -q -M off
+test_expect_code 2 'the next failing call promotes' ocf-watch --once
+test_cmp_str 'active' active "$(state_get ROLE)"
+set_mode "$PMODE" ready
+got=$(printf '%s\n' ready ready ready | run_table)
+test_cmp_str 'and three good calls demote' \
+	'0:active:0:1 0:active:0:2 0:standby:0:3 ' "$got"
+
+# the same primary story, told to the daemon and to --once: down, up,
+# down, up (HOLD_DOWN=0), against the first promotion and demotion above
+once_events=$(awk 'NR <= 2 { print $1, $2, $3, $4, $5 }' "$TMP/events")
+STATE_DIR=$TMP/state-daemon
+export STATE_DIR
+: >"$TMP/events"
+set_mode "$PMODE" ready
+watch_start ocf-watch -v
+wait_until 5 state_is PRIMARY ok || bail_out 'the watcher does not see the primary'
+for m in error500 ready error500 ready; do
+	set_mode "$PMODE" "$m"
+	case $m in
+	ready)	r=standby ;;
+	*)	r=active ;;
+	esac
+	wait_until 10 state_is ROLE "$r" || break
+done
+watch_kill TERM
+daemon_events=$(awk '{ print $1, $2, $3, $4, $5 }' "$TMP/events")
+printf '# transitions seen by the hook:\n%s\n' "$daemon_events" | sed '2,$s/^/#   /'
+test_cmp_str 'the daemon makes the same transitions at the same counts as --once' \
+	"$(printf '%s\n%s\n' "$once_events" "$once_events")" "$daemon_events"
+
+# -q: the exit status is the answer (a cron line must not mail every minute)
+set_mode "$PMODE" ready
+test_expect_code 0 'ocf-watch --once -q: exit 0' ocf-watch --once -q
+test_cmp_str 'and nothing on standard output' '' "$(cat "$TMP/out")"
+
+# -h: the usage, exactly as the man page's SYNOPSIS
+MAN=$SRCDIR/man/ocf-watch.1
+test_expect_code 0 'ocf-watch -h exits 0' ocf-watch -h
+test_cmp_str 'and prints the SYNOPSIS of ocf-watch(1)' \
+	"$(awk '/^\.Sh / { syn = ($2 == "SYNOPSIS"); next }
+		syn && /^\.Nm / { out = $2 }
+		syn && /^\.Op / {
+			s = ""
+			for (i = 2; i <= NF; i++)
+				if ($i == "Fl") s = s (s == "" ? "" : " ") "-" $(++i)
+				else if ($i == "Ar") s = s " " $(++i)
+			out = out " [" s "]"
+		}
+		END { print "usage: " out }' "$MAN")" "$(cat "$TMP/out")"
+
+# errors: usage, configuration, state
+test_expect_code 3 'usage: --once with --reset' ocf-watch --once --reset
+test_expect_code 3 'usage: an operand' ocf-watch --once extra
+test_grep 'a usage error prints the usage' '^usage: ocf-watch ' "$TMP/err"
+test_expect_code 3 'a bad value: exit 3' env FAIL_THRESHOLD=0 ocf-watch --once
+test_grep 'naming the key and the range' 'FAIL_THRESHOLD.*0.*1\.\.1000' "$TMP/err"
+test_expect_code 3 'no primary configured: exit 3' \
+	env -u PRIMARY_URL ocf-watch --once
+printf 'ROLE=garbage\n' >"$STATE_DIR/state"
+test_expect_code 3 'an unreadable state file: exit 3' ocf-watch --once
+test_grep 'naming the file' "$STATE_DIR/state" "$TMP/err"
+
+test_done

@@ -1,0 +1,323 @@
+#!/bin/sh
+# t4009-watch-policy.sh - the failback policy and the operator's hand.
+# FAILBACK=manual: the node stays active after the primary returns, until
+# someone runs ocf-demote; FAILBACK=delayed: the primary must stay ready for
+# FAILBACK_DELAY first. Maintenance mode (ocf-promote -M on) pauses the
+# watcher: no promotion while the primary is down, no demotion while it is
+# back; -M off resumes. The tools share the lock with the watcher: a manual
+# command is never refused just because a routine check is being counted.
+
+. "$(dirname "$0")/lib.sh"
+
+# --- helpers shared by the t40xx ocf-watch tests ---------------------------
+# (copied into each t40xx file: a helper file in test/ named t*.sh would be
+# run as a test itself)
+
+# The systemd variables ocf-watch obeys (lib.sh scrubs the ocf keys only):
+# a NOTIFY_SOCKET or JOURNAL_STREAM from the caller must not reach it.
+for _k in NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID JOURNAL_STREAM; do
+	unset "$_k"
+done
+for _k in ocf-watch ocf-promote ocf-demote test/helpers/ocf-testsrv; do
+	[ -x "$OCF_BIN/$_k" ] || bail_out "$OCF_BIN/$_k is missing (build first)"
+done
+unset _k
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+WORKSPACE=$TMP/none
+HOOKS_DIR=$TMP/hooks
+CHECK_INTERVAL=0.3
+FAST_INTERVAL=0.1
+FAIL_THRESHOLD=3
+RISE_THRESHOLD=3
+PROBE_TIMEOUT=0.5
+HOLD_DOWN=1
+READY_TIMEOUT=20
+STOP_TIMEOUT=5
+FLAP_MAX=1000
+export STATE_DIR OPENCLAW_USER WORKSPACE HOOKS_DIR CHECK_INTERVAL \
+	FAST_INTERVAL FAIL_THRESHOLD RISE_THRESHOLD PROBE_TIMEOUT HOLD_DOWN \
+	READY_TIMEOUT STOP_TIMEOUT FLAP_MAX
+WLOG=$TMP/watch.log
+WATCH_PID=
+
+# state_is KEY VALUE: the state file says KEY=VALUE
+state_is() {
+	[ "$(state_get "$1")" = "$2" ]
+}
+
+# set_mode FILE MODE: switch an ocf-testsrv -f FILE atomically (a reader
+# never sees a half-written file)
+set_mode() {
+	printf '%s\n' "$2" >"$1.tmp" && mv -f "$1.tmp" "$1"
+}
+
+# srv_start NAME PORT [ARG...]: ocf-testsrv in a group of its own, pid in
+# $TMP/NAME.pid once it listens, tracked for cleanup
+srv_start() {
+	_ss_n=$1 _ss_p=$2
+	shift 2
+	rm -f "$TMP/$_ss_n.pid"
+	(
+		setsid ocf-testsrv -p "$_ss_p" -P "$TMP/$_ss_n.pid" "$@" \
+			</dev/null >>"$TMP/$_ss_n.log" 2>&1 &
+	)
+	wait_until 5 test -s "$TMP/$_ss_n.pid" ||
+		bail_out "ocf-testsrv $_ss_n did not start on port $_ss_p"
+	track_pgid "$(cat "$TMP/$_ss_n.pid")"
+}
+
+# http_code PORT PATH: the HTTP status of GET 127.0.0.1:PORT/PATH (000: none)
+http_code() {
+	curl -s -o /dev/null -m 1 --noproxy '*' -w '%{http_code}' \
+		"http://127.0.0.1:$1$2"
+}
+
+# ready_at PORT: /readyz on 127.0.0.1:PORT answers 200
+ready_at() {
+	[ "$(http_code "$1" /readyz)" = 200 ]
+}
+
+# pid_alive PID: PID exists and is not a zombie
+pid_alive() {
+	_pa_s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	case $_pa_s in
+	''|Z*|X*)	return 1 ;;
+	esac
+	return 0
+}
+
+# marked_procs: "PID PPID PGID" of every live process that carries
+# OCF_GATEWAY_OF=$STATE_DIR in its environment: a gateway ocf started for
+# this state dir, and its helpers (the real gateway runs a helper in a
+# session of its own, so one gateway may span two process groups)
+marked_procs() {
+	_mp=$(grep -lsxzF "OCF_GATEWAY_OF=$STATE_DIR" /proc/[0-9]*/environ |
+		sed 's|^/proc/||; s|/environ$||' | paste -sd, -)
+	[ -n "$_mp" ] || return 0
+	ps -o pid=,ppid=,pgid=,stat= -p "$_mp" | awk '$4 !~ /^Z/ { print $1, $2, $3 }'
+}
+
+# marked_pgids: their process groups, one a line
+marked_pgids() {
+	marked_procs | awk '{ print $3 }' | sort -u
+}
+
+# gateway_roots: the process group of each marked process whose parent is
+# not marked: one line per gateway instance
+gateway_roots() {
+	marked_procs | awk '{ pp[$1] = $2; pg[$1] = $3 }
+		END { for (p in pp) if (!(pp[p] in pp)) print pg[p] }' | sort -u
+}
+
+# gateways: how many gateway instances run for $STATE_DIR
+gateways() {
+	gateway_roots | wc -l | tr -d ' '
+}
+
+no_gateway() {
+	[ -z "$(marked_procs)" ]
+}
+
+# kill_marked: stop every gateway group of $STATE_DIR (exit trap)
+kill_marked() {
+	_km_self=$(ps -o pgid= -p $$ | tr -d ' ')
+	for _km in $(marked_pgids); do
+		if [ "$_km" -le 1 ] || [ "$_km" = "$_km_self" ]; then
+			continue
+		fi
+		kill -s TERM -- "-$_km" 2>/dev/null
+		kill -s CONT -- "-$_km" 2>/dev/null
+	done
+	wait_until 15 no_gateway && return 0
+	for _km in $(marked_pgids); do
+		if [ "$_km" -le 1 ] || [ "$_km" = "$_km_self" ]; then
+			continue
+		fi
+		kill -s KILL -- "-$_km" 2>/dev/null
+	done
+	return 0
+}
+
+# watch_start CMD...: run CMD (ocf-watch ...) in the background, logging to
+# $WLOG; its pid in WATCH_PID
+watch_start() {
+	printf '=== %s: %s\n' "$(now)" "$*" >>"$WLOG"
+	"$@" >>"$WLOG" 2>&1 </dev/null &
+	WATCH_PID=$!
+}
+
+watch_gone() {
+	! pid_alive "$WATCH_PID"
+}
+
+# watch_kill SIGNAL: signal the watcher, wait (bounded) for it to exit and
+# reap it; its exit status in WATCH_RC (-1: still running)
+watch_kill() {
+	WATCH_RC=-1
+	[ -n "$WATCH_PID" ] || return 0
+	kill -s "$1" "$WATCH_PID" 2>/dev/null
+	wait_until "${2:-5}" watch_gone || return 1
+	wait "$WATCH_PID"
+	# shellcheck disable=SC2034 # for the caller
+	WATCH_RC=$?
+	WATCH_PID=
+}
+
+# watch_stop: the exit trap's: TERM, then KILL
+watch_stop() {
+	[ -n "$WATCH_PID" ] || return 0
+	watch_kill TERM 3 || watch_kill KILL 3
+}
+
+# show_log: the watcher's last 40 log lines as TAP comments
+show_log() {
+	printf '# %s (last 40 lines):\n' "$WLOG"
+	tail -n 40 "$WLOG" 2>/dev/null | sed 's/^/#   /'
+}
+
+# hook_install: a hook that appends "EVENT OLD NEW fails=N rises=N T" to
+# $TMP/events (T: epoch seconds with milliseconds)
+hook_install() {
+	mkdir -p "$HOOKS_DIR" || bail_out "cannot create $HOOKS_DIR"
+	cat >"$HOOKS_DIR/50-record" <<-HOOK || bail_out 'cannot write the hook'
+	#!/bin/sh
+	PATH=/usr/bin:/bin
+	. "\$OCF_STATE_DIR/state"
+	printf '%s %s %s fails=%s rises=%s %s\n' "\$OCF_EVENT" "\$OCF_OLD_ROLE" \\
+		"\$OCF_NEW_ROLE" "\$FAILS" "\$RISES" "\$(date +%s.%3N)" \\
+		>>"$TMP/events"
+	HOOK
+	chmod +x "$HOOKS_DIR/50-record"
+}
+
+at_exit kill_marked
+at_exit watch_stop
+# --- end of the shared helpers ----------------------------------------------
+
+P1=$(pick_port 26800) || bail_out 'no free port for the primary'
+P2=$(pick_port $((P1 + 120))) || bail_out 'no free port for the standby'
+PMODE=$TMP/primary.mode
+set_mode "$PMODE" ready
+srv_start primary "$P1" -f "$PMODE"
+PRIMARY_URL=http://127.0.0.1:$P1
+GATEWAY_URL=http://127.0.0.1:$P2
+GATEWAY_CMD="$TEST_HELPERS/ocf-testsrv -p $P2 -m ready"
+export PRIMARY_URL GATEWAY_URL GATEWAY_CMD
+hook_install
+
+# tool CMD...: run an ocf tool; a refusal because the watcher holds the lock
+# for a check (exit 4, "another transition is running") is retried, up to
+# 20 times: that race is tested on its own at the end
+tool() {
+	_tl_i=0
+	while :; do
+		"$@" >"$TMP/tool.out" 2>"$TMP/tool.err"
+		_tl_rc=$?
+		[ "$_tl_rc" = 4 ] && [ "$_tl_i" -lt 20 ] &&
+			grep -q 'another transition is running' "$TMP/tool.err" ||
+			return "$_tl_rc"
+		_tl_i=$((_tl_i + 1))
+		sleep 0.05
+	done
+}
+
+# --- FAILBACK=manual ---------------------------------------------------------
+FAILBACK=manual
+export FAILBACK
+watch_start ocf-watch -v
+wait_until 5 state_is PRIMARY ok || bail_out 'the watcher does not see the primary'
+set_mode "$PMODE" error500
+test_ok 'FAILBACK=manual: promoted when the primary is down' \
+	wait_until 10 state_is ROLE active || show_log
+set_mode "$PMODE" ready
+sleep 3
+test_cmp_str 'the primary ready for 3 s (> HOLD_DOWN): still active' \
+	'active ok 1' "$(state_get ROLE) $(state_get PRIMARY) $(gateways)"
+test_ok 'the good checks are counted all the same' \
+	test "$(state_get RISES)" -ge 3
+test_expect_code 0 'the operator fails back: ocf-demote exits 0' tool ocf-demote -q
+test_cmp_str 'standby, no gateway' 'standby 0' "$(state_get ROLE) $(gateways)"
+sleep 1
+test_cmp_str 'the watcher leaves it so' 'standby 2' \
+	"$(state_get ROLE) $(state_get TRANSITIONS)"
+watch_kill TERM || bail_out 'the watcher does not stop'
+
+# --- FAILBACK=delayed --------------------------------------------------------
+FAILBACK=delayed
+FAILBACK_DELAY=2
+export FAILBACK FAILBACK_DELAY
+: >"$TMP/events"
+watch_start ocf-watch -v
+set_mode "$PMODE" error500
+test_ok 'FAILBACK=delayed: promoted' \
+	wait_until 10 state_is ROLE active || show_log
+sleep 1.2	# past HOLD_DOWN: only the delay holds now
+t0=$(date +%s%3N)
+set_mode "$PMODE" ready
+test_ok 'demoted once the primary has been ready for FAILBACK_DELAY' \
+	wait_until 10 state_is ROLE standby || show_log
+# the hooks run just after the state is saved: wait for the line
+wait_until 5 grep -q '^demote ' "$TMP/events"
+t1=$(awk '$1 == "demote" { printf "%.0f\n", $6 * 1000 }' "$TMP/events")
+printf '# primary ready -> demoted: %s ms (FAILBACK_DELAY=%s s)\n' \
+	$((t1 - t0)) "$FAILBACK_DELAY"
+test_ok 'not before FAILBACK_DELAY' test $((t1 - t0)) -ge 2000
+test_ok 'nor much later' test $((t1 - t0)) -le 3500
+watch_kill TERM || bail_out 'the watcher does not stop'
+FAILBACK=auto
+export FAILBACK
+
+# --- maintenance -------------------------------------------------------------
+watch_start ocf-watch -v
+wait_until 5 state_is PRIMARY ok || bail_out 'the watcher does not see the primary'
+test_expect_code 0 'ocf-promote -M on while the watcher runs' \
+	tool ocf-promote -q -M on
+test_cmp_str 'MAINTENANCE=1' 1 "$(state_get MAINTENANCE)"
+set_mode "$PMODE" error500
+sleep 2
+test_cmp_str 'the primary down for 2 s in maintenance: no promotion' \
+	'critical standby 0' "$(state_get PRIMARY) $(state_get ROLE) $(gateways)"
+test_ok 'the failures are still counted' test "$(state_get FAILS)" -ge 5
+test_expect_code 0 'ocf-promote -M off' tool ocf-promote -q -M off
+test_ok 'out of maintenance: promoted' \
+	wait_until 5 state_is ROLE active || show_log
+test_expect_code 0 'maintenance on again, while active' \
+	tool ocf-demote -q -M on
+set_mode "$PMODE" ready
+sleep 2.5
+test_cmp_str 'the primary back for 2.5 s in maintenance: no demotion' \
+	'ok active 1' "$(state_get PRIMARY) $(state_get ROLE) $(gateways)"
+test_expect_code 0 'ocf-demote -M off' tool ocf-demote -q -M off
+test_ok 'out of maintenance: demoted' \
+	wait_until 5 state_is ROLE standby || show_log
+
+# --- a manual, forced promotion while the watcher runs (a drill) -------------
+test_expect_code 0 'ocf-promote --force while the primary is ready' \
+	tool ocf-promote -q --force
+test_cmp_str 'active, one gateway' 'active 1' "$(state_get ROLE) $(gateways)"
+test_ok 'the watcher hands back to the ready primary after HOLD_DOWN' \
+	wait_until 10 state_is ROLE standby || show_log
+test_ok 'no gateway' no_gateway
+
+# --- the lock: a routine check is no transition ------------------------------
+# The watcher holds the state lock for a moment at every check; a manual
+# command that arrives then must wait for it, not be refused (exit 4 is
+# for a real transition in progress). Checks every 0.05 s, 50 commands.
+watch_kill TERM || bail_out 'the watcher does not stop'
+CHECK_INTERVAL=0.05
+export CHECK_INTERVAL
+watch_start ocf-watch
+wait_until 5 state_is PRIMARY ok || bail_out 'the watcher does not see the primary'
+refused=0
+i=0
+while [ "$i" -lt 50 ]; do
+	ocf-promote -q -M off 2>>"$TMP/race.err"
+	[ $? = 4 ] && refused=$((refused + 1))
+	i=$((i + 1))
+done
+test_cmp_str 'ocf-promote -M off x50 during routine checks: never refused' \
+	0 "$refused" || sed -n '1,3s/^/# /p' "$TMP/race.err"
+
+test_done
