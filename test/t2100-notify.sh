@@ -30,7 +30,8 @@ done
 test_expect_code 0 "promote again: no change" ocf-promote
 test_cmp_str "no POST for a no-op" 1 "$(wc -l <"$TMP/posts" | tr -d ' ')"
 test_expect_code 0 "demote" ocf-demote
-test_ok "a second POST" wait_until 5 test "$(wc -l <"$TMP/posts")" -ge 2
+two_posts() { [ "$(wc -l <"$TMP/posts")" -ge 2 ]; }
+test_ok "a second POST" wait_until 5 two_posts
 test_grep "demote body" '"event":"demote".*"old_role":"active","new_role":"standby","transition":2' \
 	"$TMP/posts"
 

@@ -263,7 +263,8 @@ set_mode "$SMODE" notready
 set_mode "$PMODE" error500
 test_ok 'promotion under way (TRANSITION=promote)' \
 	wait_until 10 state_is TRANSITION promote || show_log
-test_ok 'its gateway is running' wait_until 5 test "$(gateways)" = 1
+one_gateway() { [ "$(gateways)" = 1 ]; }
+test_ok 'its gateway is running' wait_until 5 one_gateway
 GW=$(state_get GATEWAY_PID)
 watch_kill KILL || bail_out 'kill -9 did not end the watcher'
 test_cmp_str 'the killed promotion is visible in the state' 'promote standby' \
