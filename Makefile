@@ -49,7 +49,7 @@ UNIT_SRC = $(sort $(wildcard test/unit/test_*.c))
 UNITS = $(UNIT_SRC:%.c=$(B)/%)
 HELPER_SRC = $(sort $(wildcard test/helpers/*.c))
 HELPERS = $(HELPER_SRC:%.c=$(B)/%)
-SCRIPTS = $(filter-out %.service %.example,$(sort $(wildcard scripts/ocf-*)))
+SCRIPTS = $(filter-out %.service %.example scripts/ocf-demo,$(sort $(wildcard scripts/ocf-*)))
 MAN1 = $(sort $(wildcard man/*.1))
 MAN7 = $(sort $(wildcard man/*.7))
 
