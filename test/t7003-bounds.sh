@@ -4,7 +4,7 @@
 #
 #   1. a ready primary (ocf-testsrv), the smallest CHECK_INTERVAL ocf
 #      accepts (0.001 if it can, else 0.01): as many iterations as fit in
-#      RUN_SECS (default 90, at most 100,000). VmRSS and the fd count are
+#      RUN_SECS (default 120, at most 100,000). VmRSS and the fd count are
 #      taken after ~1,000 iterations and at the end: the fds must be
 #      equal, RSS may grow by at most RSS_SLACK KiB (default 512).
 #   2. the error paths: the primary cycles through misbehaving modes
@@ -22,7 +22,7 @@ for _k in ocf-watch ocf-promote test/helpers/ocf-testsrv; do
 done
 unset _k
 
-RUN_SECS=${RUN_SECS:-90}
+RUN_SECS=${RUN_SECS:-120}
 ERR_SECS=${ERR_SECS:-15}
 RSS_SLACK=${RSS_SLACK:-512}
 MAX_ITER=100000
