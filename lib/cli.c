@@ -1,6 +1,4 @@
-#include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "config.h"
