@@ -7,44 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/gateway.sh"
 
-# --- helpers shared by the t40xx ocf-watch tests ---------------------------
-# (copied into each t40xx file: a helper file in test/ named t*.sh would be
-# run as a test itself)
-
-# The systemd variables ocf-watch obeys (lib.sh scrubs the ocf keys only):
-# a NOTIFY_SOCKET or JOURNAL_STREAM from the caller must not reach it.
-for _k in NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID JOURNAL_STREAM; do
-	unset "$_k"
-done
-for _k in ocf-watch ocf-promote ocf-demote test/helpers/ocf-testsrv; do
-	[ -x "$OCF_BIN/$_k" ] || bail_out "$OCF_BIN/$_k is missing (build first)"
-done
-unset _k
-
-STATE_DIR=$TMP/state
-OPENCLAW_USER=
-WORKSPACE=$TMP/none
-HOOKS_DIR=$TMP/hooks
-CHECK_INTERVAL=0.3
-FAST_INTERVAL=0.1
-FAIL_THRESHOLD=3
-RISE_THRESHOLD=3
-PROBE_TIMEOUT=0.5
-HOLD_DOWN=1
-READY_TIMEOUT=20
-STOP_TIMEOUT=5
-FLAP_MAX=1000
-export STATE_DIR OPENCLAW_USER WORKSPACE HOOKS_DIR CHECK_INTERVAL \
-	FAST_INTERVAL FAIL_THRESHOLD RISE_THRESHOLD PROBE_TIMEOUT HOLD_DOWN \
-	READY_TIMEOUT STOP_TIMEOUT FLAP_MAX
-WLOG=$TMP/watch.log
-WATCH_PID=
-
 . "$SRCDIR/test/watcher.sh"
-
-at_exit kill_marked
-at_exit watch_stop
-# --- end of the shared helpers ----------------------------------------------
 
 gw_install || bail_out 'cannot install the OpenClaw gateway'
 P1=$(pick_port 24000 110) || bail_out 'no free port for the primary'

@@ -1,7 +1,36 @@
-# test/watcher.sh - sourced by the ocf-watch tests after lib.sh, once
-# STATE_DIR, WLOG (the watcher's log) and WATCH_PID= are set: starting,
-# killing and observing a watcher, the gateways it marks, its hooks.
-# (Not named t*.sh: test/run.sh runs those as tests.)
+# test/watcher.sh - sourced by the ocf-watch tests (t40xx) right after
+# lib.sh: the settings they share (a file may override any of them after
+# sourcing), and helpers to start, kill and observe a watcher, the gateways
+# it marks and its hooks.  (Not named t*.sh: test/run.sh runs those.)
+
+# The systemd variables ocf-watch obeys (lib.sh scrubs the ocf keys only):
+# a NOTIFY_SOCKET or JOURNAL_STREAM from the caller must not reach it.
+for _k in NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID JOURNAL_STREAM; do
+	unset "$_k"
+done
+for _k in ocf-watch ocf-promote ocf-demote test/helpers/ocf-testsrv; do
+	[ -x "$OCF_BIN/$_k" ] || bail_out "$OCF_BIN/$_k is missing (build first)"
+done
+unset _k
+
+STATE_DIR=$TMP/state
+OPENCLAW_USER=
+WORKSPACE=$TMP/none
+HOOKS_DIR=$TMP/hooks
+CHECK_INTERVAL=0.3
+FAST_INTERVAL=0.1
+FAIL_THRESHOLD=3
+RISE_THRESHOLD=3
+PROBE_TIMEOUT=0.5
+HOLD_DOWN=1
+READY_TIMEOUT=20
+STOP_TIMEOUT=5
+FLAP_MAX=1000
+export STATE_DIR OPENCLAW_USER WORKSPACE HOOKS_DIR CHECK_INTERVAL \
+	FAST_INTERVAL FAIL_THRESHOLD RISE_THRESHOLD PROBE_TIMEOUT HOLD_DOWN \
+	READY_TIMEOUT STOP_TIMEOUT FLAP_MAX
+WLOG=$TMP/watch.log
+WATCH_PID=
 
 # state_is KEY VALUE: the state file says KEY=VALUE
 state_is() {
@@ -152,3 +181,6 @@ hook_install() {
 	HOOK
 	chmod +x "$HOOKS_DIR/50-record"
 }
+
+at_exit kill_marked
+at_exit watch_stop
