@@ -82,7 +82,10 @@ $(B)/test/helpers/%: test/helpers/%.c
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pthread -o $@ $<
 
+# the tests' own tools (sshd, rsync, mandoc, valgrind, clang, npm) are
+# installed first when missing and we are root on Debian
 check: all $(UNITS) $(HELPERS)
+	@sh test/install-deps.sh
 	@OCF_BIN=$(abspath $(B)) sh test/run.sh
 
 unit: $(UNITS)
