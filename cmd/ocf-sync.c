@@ -8,43 +8,15 @@
 #include "exitcode.h"
 #include "gitsync.h"
 #include "json.h"
-#include "lock.h"
 #include "log.h"
 #include "state.h"
 #include "timeutil.h"
-
-/* seconds to wait for the state lock: a transition holds it for long */
-#define LOCK_WAIT 5.0
 
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: ocf-sync [-hjv] [-C dir] [-c file] "
 	    "pull | push | status | secrets | all\n");
-}
-
-/* under the lock, only to write the result: the git work is done */
-static void
-record(const struct ocf_config *c, const char *what,
-    const struct ocf_sync_result *r)
-{
-	struct ocf_state s;
-	char err[OCF_STATE_ERRLEN];
-	int fd;
-
-	if (ocf_state_dir(c->state_dir, err, sizeof(err)) == -1 ||
-	    (fd = ocf_lock(c->state_dir, LOCK_WAIT, err, sizeof(err))) < 0) {
-		ocf_warn("%s result not recorded: %s", what, err);
-		return;
-	}
-	if (ocf_state_load(c->state_dir, &s, err, sizeof(err)) == -1)
-		ocf_warn("%s result not recorded: %s", what, err);
-	else {
-		ocf_sync_record(&s, what, r);
-		if (ocf_state_save(c->state_dir, &s, err, sizeof(err)) == -1)
-			ocf_warn("%s result not recorded: %s", what, err);
-	}
-	ocf_unlock(fd);
 }
 
 /* silent on success (cron mails any output) unless -v or --json */
@@ -69,6 +41,7 @@ static int
 run(const struct ocf_config *c, const char *what, int json)
 {
 	struct ocf_sync_result r;
+	char err[OCF_STATE_ERRLEN];
 
 	if (strcmp(what, "pull") == 0)
 		ocf_sync_pull(c, &r);
@@ -77,8 +50,9 @@ run(const struct ocf_config *c, const char *what, int json)
 	else
 		ocf_sync_secrets(c, &r);
 	report(what, &r, json);
-	if (r.status != OCF_UNKNOWN)
-		record(c, what, &r);
+	if (r.status != OCF_UNKNOWN &&
+	    ocf_sync_save(c, what, &r, err, sizeof(err)) == -1)
+		ocf_warn("%s result not recorded: %s", what, err);
 	return r.status;
 }
 

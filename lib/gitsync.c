@@ -33,8 +33,12 @@
 #include "config.h"
 #include "exitcode.h"
 #include "gitsync.h"
+#include "lock.h"
 #include "state.h"
 #include "timeutil.h"
+
+/* seconds to wait for the state lock: a transition holds it for long */
+#define SAVE_LOCK_WAIT 5.0
 
 /* libgit2 asks again after every failed credential; stop it */
 #define MAX_CRED_CALLS 8
@@ -1491,4 +1495,22 @@ ocf_sync_record(struct ocf_state *s, const char *what,
 	*at = ocf_wall();
 	snprintf(s->sync_detail, sizeof(s->sync_detail), "%.8s: %.240s",
 	    what, r->detail);
+}
+
+int
+ocf_sync_save(const struct ocf_config *c, const char *what,
+    const struct ocf_sync_result *r, char *err, size_t errlen)
+{
+	struct ocf_state s;
+	int fd, rc = -1;
+
+	if (ocf_state_dir(c->state_dir, err, errlen) == -1 ||
+	    (fd = ocf_lock(c->state_dir, SAVE_LOCK_WAIT, err, errlen)) < 0)
+		return -1;
+	if (ocf_state_load(c->state_dir, &s, err, errlen) != -1) {
+		ocf_sync_record(&s, what, r);
+		rc = ocf_state_save(c->state_dir, &s, err, errlen);
+	}
+	ocf_unlock(fd);
+	return rc;
 }

@@ -15,6 +15,8 @@
 #ifndef OCF_GITSYNC_H
 #define OCF_GITSYNC_H
 
+#include <stddef.h>
+
 struct ocf_config;
 struct ocf_state;
 
@@ -41,6 +43,11 @@ int ocf_sync_secrets(const struct ocf_config *c, struct ocf_sync_result *r);
  * sets the field, its _AT time and SYNC_DETAIL */
 void ocf_sync_record(struct ocf_state *s, const char *what,
     const struct ocf_sync_result *r);
+
+/* the same into the state file, under the lock (waited for a while):
+ * for a sync run on its own, outside a transition.  0 or -1 with err */
+int ocf_sync_save(const struct ocf_config *c, const char *what,
+    const struct ocf_sync_result *r, char *err, size_t errlen);
 
 /*
  * The worker, shared by gitsync.c and secrets.c.  fn runs in a forked
