@@ -23,7 +23,9 @@
 
 #include "config.h"
 #include "log.h"
+#include "probe.h"
 #include "spawn.h"
+#include "state.h"
 
 #define FILE_MAX (1024 * 1024)	/* a real file is a few hundred bytes */
 #define NUM_MAX 63		/* longest text of a number or an enum word */
@@ -89,6 +91,9 @@ static const struct key keys[] = {
 	    "seconds a promotion waits for the local gateway to be ready"),
 	NUM("STOP_TIMEOUT", T_TIME, stop_timeout, 0.01, 86400, "30",
 	    "seconds a demotion waits for the gateway to exit before SIGKILL"),
+	NUM("GATEWAY_LOG_MAX", T_INT, gateway_log_max, 65536, 1073741824,
+	    "4194304", "bytes of STATE_DIR/gateway.log (GATEWAY_CMD) before "
+	    "it rotates to gateway.log.1"),
 	NUM("HOLD_DOWN", T_TIME, hold_down, 0, 86400, "60",
 	    "minimum seconds in the active role before automatic demotion"),
 	NUM("HOOK_TIMEOUT", T_TIME, hook_timeout, 0.01, 3600, "30",
@@ -102,8 +107,8 @@ static const struct key keys[] = {
 	    "auto, delayed (after FAILBACK_DELAY) or manual demotion"),
 	NUM("FAILBACK_DELAY", T_TIME, failback_delay, 0, 604800, "300",
 	    "seconds the primary must stay healthy (FAILBACK=delayed)"),
-	NUM("FLAP_MAX", T_INT, flap_max, 1, 1000, "4",
-	    "transitions within FLAP_WINDOW that latch the node"),
+	NUM("FLAP_MAX", T_INT, flap_max, 1, OCF_FLAP_KEEP, "4",
+	    "automatic transitions within FLAP_WINDOW that latch the node"),
 	NUM("FLAP_WINDOW", T_TIME, flap_window, 1, 604800, "3600",
 	    "seconds over which FLAP_MAX transitions are counted"),
 	STR("CA_FILE", T_STR, ca_file, "",
@@ -905,4 +910,16 @@ ocf_config_value(const struct ocf_config *c, size_t i, char *buf,
 		break;
 	}
 	return buf;
+}
+
+struct ocf_probe_opts *
+ocf_config_probe(const struct ocf_config *c, const char *url, double timeout,
+    struct ocf_probe_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->url = url;
+	o->timeout = timeout;
+	o->ca_file = c->ca_file;
+	o->token_file = c->token_file;
+	return o;
 }

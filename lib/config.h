@@ -45,6 +45,7 @@ struct ocf_config {
 	char gateway_service[256];	/* GATEWAY_SERVICE (systemd unit) */
 	char gateway_cmd[4096];		/* GATEWAY_CMD: run it ourselves */
 	char gateway_url[1024];		/* GATEWAY_URL */
+	int gateway_log_max;		/* GATEWAY_LOG_MAX: bytes, then rotated */
 	char openclaw_user[64];		/* OPENCLAW_USER; "" = do not switch */
 
 	/* sync */
@@ -66,6 +67,13 @@ struct ocf_config {
 	char notify_url[1024];		/* NOTIFY_URL */
 	char state_dir[1024];		/* STATE_DIR */
 };
+
+struct ocf_probe_opts;
+
+/* probe options for url (the primary's or the local gateway's) with this
+ * configuration's CA file and token; returns o */
+struct ocf_probe_opts *ocf_config_probe(const struct ocf_config *c,
+    const char *url, double timeout, struct ocf_probe_opts *o);
 
 /* fill every field with its default */
 void ocf_config_defaults(struct ocf_config *c);

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -40,6 +42,32 @@ systemctl(const struct ocf_config *c, const char *verb, double timeout,
 	    errlen);
 }
 
+/*
+ * The unit's ActiveState as `systemctl is-active` prints it, or "".  One
+ * short line: the pipe is non-blocking, so more output would be lost
+ * rather than hang systemctl.
+ */
+static void
+unit_state(const struct ocf_config *c, char *word, size_t len)
+{
+	char *argv[] = { "systemctl", "is-active", (char *)c->gateway_service,
+	    NULL };
+	char err[OCF_ERRLEN];
+	ssize_t n = 0;
+	int p[2];
+
+	word[0] = '\0';
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)
+		return;
+	if (ocf_run(argv, &(struct ocf_spawn_opts){ .stdout_fd = p[1] }, 10,
+	    err, sizeof(err)) >= 0)
+		n = read(p[0], word, len - 1);
+	close(p[0]);
+	close(p[1]);
+	word[n > 0 ? n : 0] = '\0';
+	word[strcspn(word, "\n")] = '\0';
+}
+
 static int
 read_environ(pid_t pid, char *buf, size_t len, size_t *got)
 {
@@ -70,16 +98,32 @@ environ_has(const char *env, size_t len, const char *var)
 	return 0;
 }
 
+/*
+ * Whose processes may be our gateway: root's, ours, and OPENCLAW_USER's
+ * (whom we start it as).  Anyone can put our mark in an environment.
+ */
+static int
+trusted_owner(const struct ocf_config *c, uid_t uid)
+{
+	struct passwd *pw;
+
+	if (uid == 0 || uid == geteuid())
+		return 1;
+	return geteuid() == 0 && c->openclaw_user[0] != '\0' &&
+	    (pw = getpwnam(c->openclaw_user)) != NULL && pw->pw_uid == uid;
+}
+
 pid_t
-ocf_gateway_find_marked(const char *state_dir)
+ocf_gateway_find_marked(const struct ocf_config *c)
 {
 	static char env[256 * 1024];
-	char want[1200];
+	char want[sizeof(MARK) + sizeof(c->state_dir)], path[64];
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
 	pid_t found = 0;
 
-	snprintf(want, sizeof(want), MARK "%s", state_dir);
+	snprintf(want, sizeof(want), MARK "%s", c->state_dir);
 	if ((d = opendir("/proc")) == NULL)
 		return 0;
 	while (found == 0 && (de = readdir(d)) != NULL) {
@@ -89,7 +133,10 @@ ocf_gateway_find_marked(const char *state_dir)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = (pid_t)atol(de->d_name);
-		if (pid == getpid() ||
+		snprintf(path, sizeof(path), "/proc/%ld", (long)pid);
+		/* /proc/PID belongs to the process's effective user */
+		if (pid == getpid() || stat(path, &st) == -1 ||
+		    !trusted_owner(c, st.st_uid) ||
 		    read_environ(pid, env, sizeof(env) - 1, &got) == -1)
 			continue;
 		env[got] = '\0';
@@ -104,26 +151,63 @@ ocf_gateway_find_marked(const char *state_dir)
 	return found;
 }
 
+/*
+ * The gateway's environment: a clean one (spawn.c keeps PATH, HOME,
+ * LANG, TZ and the like), OpenClaw's own OPENCLAW_* settings, and ours
+ * for it.  Never the rest of ours: NOTIFY_URL and the tokens' paths are
+ * not the gateway's business.
+ */
+static const char **
+gateway_env(const char *mark)
+{
+	static const char *fixed[] = { "OPENCLAW_SUPERVISOR_MODE=external" };
+	const char **env;
+	size_t n = 0, i;
+
+	for (i = 0; environ[i] != NULL; i++)
+		n += strncmp(environ[i], "OPENCLAW_", 9) == 0;
+	if ((env = calloc(n + 3, sizeof(*env))) == NULL)
+		return NULL;
+	n = 0;
+	for (i = 0; environ[i] != NULL; i++)
+		if (strncmp(environ[i], "OPENCLAW_", 9) == 0 &&
+		    strncmp(environ[i], fixed[0], 25) != 0)
+			env[n++] = environ[i];
+	env[n++] = fixed[0];
+	env[n] = mark;
+	return env;
+}
+
 static int
 cmd_start(const struct ocf_config *c, struct ocf_state *s, char *err,
     size_t errlen)
 {
-	char logpath[PATH_MAX], mark[1200], **argv;
-	const char *env[] = { "OPENCLAW_SUPERVISOR_MODE=external", mark, NULL };
+	char logpath[PATH_MAX], mark[sizeof(MARK) + sizeof(c->state_dir)];
+	char **argv;
+	const char **env;
 	struct ocf_spawn_opts o = {
-		.env = env,
+		.clean_env = 1,
 		.new_session = 1,
 		.log_path = ocf_state_path(c->state_dir, "gateway.log", logpath,
 		    sizeof(logpath)),
+		.log_max = c->gateway_log_max,
 		.user = geteuid() == 0 ? c->openclaw_user : NULL,
 	};
 	pid_t pid;
 
 	snprintf(mark, sizeof(mark), MARK "%s", c->state_dir);
-	if (ocf_split_cmdline(c->gateway_cmd, &argv, err, errlen) == -1)
+	if ((o.env = env = gateway_env(mark)) == NULL) {
+		snprintf(err, errlen, "unable to build the gateway's "
+		    "environment: %s", strerror(ENOMEM));
 		return -1;
+	}
+	if (ocf_split_cmdline(c->gateway_cmd, &argv, err, errlen) == -1) {
+		free(env);
+		return -1;
+	}
 	pid = ocf_spawn(argv, &o, err, errlen);
 	ocf_argv_free(argv);
+	free(env);
 	if (pid == -1)
 		return -1;
 	s->gateway_pid = pid;
@@ -138,12 +222,7 @@ ocf_gateway_start(const struct ocf_config *c, struct ocf_state *s, char *err,
     size_t errlen)
 {
 	struct ocf_probe_result r;
-	struct ocf_probe_opts o = {
-		.url = c->gateway_url,
-		.timeout = 1.0,
-		.ca_file = c->ca_file,
-		.token_file = c->token_file,
-	};
+	struct ocf_probe_opts o;
 	int rc;
 
 	/* what a dead or interrupted gateway left goes first: adopting a
@@ -151,7 +230,8 @@ ocf_gateway_start(const struct ocf_config *c, struct ocf_state *s, char *err,
 	if (use_cmd(c) && ocf_gateway_stop(c, s, err, errlen) == -1)
 		return -1;
 	/* a stranger on the port would answer our readiness checks */
-	if (ocf_probe(&o, &r) != OCF_CRITICAL) {
+	if (ocf_probe(ocf_config_probe(c, c->gateway_url, 1.0, &o), &r) !=
+	    OCF_CRITICAL) {
 		snprintf(err, errlen, "something that is not this node's "
 		    "gateway answers at '%s'", c->gateway_url);
 		return -1;
@@ -188,9 +268,10 @@ ocf_gateway_present(const struct ocf_config *c, struct ocf_state *s)
 	 * all carry our mark; a stranger never does.
 	 */
 	return ocf_gateway_running(c, s) ||
-	    (use_cmd(c) && ocf_gateway_find_marked(c->state_dir) > 0);
+	    (use_cmd(c) && ocf_gateway_find_marked(c) > 0);
 }
 
+/* 0 stopped, 1 stopped with SIGKILL, -1 with err */
 static int
 stop_group(const struct ocf_config *c, pid_t pg, char *err, size_t errlen)
 {
@@ -205,7 +286,7 @@ stop_group(const struct ocf_config *c, pid_t pg, char *err, size_t errlen)
 		return -1;
 	}
 	ocf_info("stopped gateway: process group %ld", (long)pg);
-	return 0;
+	return rc;
 }
 
 int
@@ -213,7 +294,7 @@ ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s, char *err,
     size_t errlen)
 {
 	pid_t pg;
-	int rc;
+	int rc, killed = 0;
 
 	if (!use_cmd(c)) {
 		/* also for a unit is-active calls inactive: it may be
@@ -226,9 +307,11 @@ ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s, char *err,
 			    c->gateway_service, rc);
 		return -1;
 	}
-	if (ocf_gateway_running(c, s) &&
-	    stop_group(c, (pid_t)s->gateway_pid, err, errlen) == -1)
-		return -1;
+	if (ocf_gateway_running(c, s)) {
+		if ((rc = stop_group(c, (pid_t)s->gateway_pid, err, errlen)) == -1)
+			return -1;
+		killed |= rc;
+	}
 	s->gateway_pid = 0;
 	s->gateway_start = 0;
 	/*
@@ -237,20 +320,37 @@ ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s, char *err,
 	 * (bounded) before calling the node clean.
 	 */
 	for (int i = 0, quiet = 0; i < 16 && quiet < 3; i++) {
-		if ((pg = ocf_gateway_find_marked(c->state_dir)) > 0) {
-			if (stop_group(c, pg, err, errlen) == -1)
+		if ((pg = ocf_gateway_find_marked(c)) > 0) {
+			if ((rc = stop_group(c, pg, err, errlen)) == -1)
 				return -1;
+			killed |= rc;
 			quiet = 0;
 		} else {
 			quiet++;
 			ocf_sleep(0.05);
 		}
 	}
-	if (ocf_gateway_find_marked(c->state_dir) > 0) {
+	if (ocf_gateway_find_marked(c) > 0) {
 		snprintf(err, errlen, "gateway processes keep appearing");
 		return -1;
 	}
-	return 0;
+	return killed;
+}
+
+/* a unit that failed (or ended) since its start: no use waiting.  A
+ * unit restarting on its own is "activating" and waited for */
+static int
+exited(const struct ocf_config *c, char *err, size_t errlen)
+{
+	char word[64];
+
+	unit_state(c, word, sizeof(word));
+	if (strcmp(word, "failed") != 0 && strcmp(word, "inactive") != 0)
+		return 0;
+	snprintf(err, errlen, "gateway unit '%s' %s before it was ready "
+	    "(see journalctl -u %s)", c->gateway_service,
+	    word[0] == 'f' ? "failed" : "stopped", c->gateway_service);
+	return 1;
 }
 
 int
@@ -259,14 +359,11 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 {
 	double deadline = ocf_mono() + timeout, step = 0.1;
 	struct ocf_probe_result r;
-	struct ocf_probe_opts o = {
-		.url = c->gateway_url,
-		.ca_file = c->ca_file,
-		.token_file = c->token_file,
-	};
+	struct ocf_probe_opts o;
 
 	char why[sizeof(r.reason)] = "no check completed";
 
+	ocf_config_probe(c, c->gateway_url, c->probe_timeout, &o);
 	for (;;) {
 		double left = deadline - ocf_mono();
 
@@ -284,6 +381,8 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 			    "(see %s/gateway.log)", c->state_dir);
 			return -1;
 		}
+		if (!use_cmd(c) && exited(c, err, errlen))
+			return -1;
 		ocf_sleep(step);
 		if (step < 0.5)
 			step *= 1.5;

@@ -8,6 +8,7 @@
  * should a caller ever grow a thread holding the malloc lock.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -58,6 +59,10 @@ struct plan {
 	int		 new_session;
 	int		 nullfd;
 	int		 logfd;		/* -1: keep our stdout and stderr */
+	const char	*log_path;	/* logfd's path, for the keeper */
+	char		*log_old;	/* log_path.1, where the keeper rotates */
+	long long	 log_max;	/* > 0: output through a keeper (below) */
+	int		 outfd;		/* -1, or stdout goes here (capture) */
 	int		 errfd;		/* write end of the exec-error pipe */
 	long		 open_max;	/* bound of the last-resort close loop */
 };
@@ -181,7 +186,7 @@ static int
 env_base(struct strv *env, int clean)
 {
 	static const char *const keep[] = {
-		"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ",
+		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
 	};
 	size_t i;
 
@@ -362,6 +367,13 @@ plan_fds(struct plan *pl, const char *log_path, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
+	pl->log_path = log_path;
+	if (pl->log_max > 0 && asprintf(&pl->log_old, "%s.1", log_path) == -1) {
+		pl->log_old = NULL;
+		seterr(err, errlen, "unable to plan the log: %s",
+		    strerror(ENOMEM));
+		return -1;
+	}
 	return 0;
 }
 
@@ -373,6 +385,7 @@ plan_free(struct plan *pl)
 	free(pl->home);
 	free(pl->user);
 	free(pl->groups);
+	free(pl->log_old);
 	if (pl->nullfd != -1)
 		close(pl->nullfd);
 	if (pl->logfd != -1)
@@ -458,7 +471,9 @@ close_other_fds(int keep, long open_max)
 	long fd;
 
 #ifdef SYS_close_range
-	if ((keep == 3 || syscall(SYS_close_range, 3U,
+	if (keep < 3)
+		keep = 2;	/* nothing to keep: close all from 3 */
+	if ((keep <= 3 || syscall(SYS_close_range, 3U,
 	    (unsigned int)keep - 1, 0U) == 0) &&
 	    syscall(SYS_close_range, (unsigned int)keep + 1, ~0U, 0U) == 0)
 		return;
@@ -517,6 +532,109 @@ child_exec(const struct plan *pl)
 	return denied ? EACCES : e;
 }
 
+/*
+ * The log keeper: copies the program's output (stdin) to the log (stdout),
+ * and when the log would pass log_max renames it to log_old and starts a
+ * new one, so the log and its one predecessor never hold much more than
+ * 2 x log_max.  It always reads on, writable disk or not, so the program
+ * never blocks on its output, and exits when the last writer is gone.
+ */
+static void __attribute__((noreturn))
+keeper(const struct plan *pl)
+{
+	char buf[4096];
+	struct sigaction sa;
+	struct stat st;
+	long long size;
+	ssize_t n;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	/* the gateway's drain messages come after its SIGTERM */
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	size = fstat(1, &st) == 0 ? (long long)st.st_size : 0;
+	while ((n = read(0, buf, sizeof(buf))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (size > 0 && size + n > pl->log_max) {
+			/* the one rename outside ocf_write_atomic: a log
+			 * rotates, it is not replaced */
+			(void)rename(pl->log_path, pl->log_old);
+			fd = open(pl->log_path, O_WRONLY | O_APPEND | O_CREAT |
+			    O_TRUNC | O_NOCTTY | O_NOFOLLOW, 0600);
+			if (fd != -1) {
+				(void)dup_to(fd, 1);
+				close(fd);
+			}
+			size = 0;
+		}
+		for (ssize_t at = 0, w; at < n; at += w)
+			if ((w = write(1, buf + at, (size_t)(n - at))) <= 0) {
+				if (w == -1 && errno == EINTR)
+					w = 0;
+				else
+					break;	/* dropped: the disk is full */
+			}
+		size += n;
+	}
+	_exit(0);
+}
+
+/*
+ * Stdout and stderr into a pipe to the keeper.  The keeper is forked
+ * twice so that it is nobody's child (init reaps it) and in a session of
+ * its own: stopping the program's process group leaves it reading the
+ * last words, and it is not counted as one of the program's processes.
+ */
+static int
+child_keeper(const struct plan *pl)
+{
+	int p[2];
+	pid_t mid;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((mid = fork()) == -1)
+		return -1;
+	if (mid == 0) {
+		if (fork() == 0 && setsid() != -1 && dup_to(p[0], 0) == 0 &&
+		    dup_to(pl->logfd, 1) == 0 && dup_to(pl->nullfd, 2) == 0) {
+			close_other_fds(-1, pl->open_max);
+			keeper(pl);
+		}
+		_exit(0);
+	}
+	while (waitpid(mid, NULL, 0) == -1 && errno == EINTR)
+		;
+	close(p[0]);
+	if (dup_to(p[1], 1) == -1 || dup_to(p[1], 2) == -1)
+		return -1;
+	close(p[1]);
+	return 0;
+}
+
+static int
+child_fds(const struct plan *pl)
+{
+	if (dup_to(pl->nullfd, 0) == -1)
+		return -1;
+	if (pl->logfd != -1 && pl->log_max > 0)
+		return child_keeper(pl);
+	if (pl->logfd != -1 &&
+	    (dup_to(pl->logfd, 1) == -1 || dup_to(pl->logfd, 2) == -1))
+		return -1;
+	if (pl->outfd != -1 && dup_to(pl->outfd, 1) == -1)
+		return -1;
+	return 0;
+}
+
 static void
 child(const struct plan *pl)
 {
@@ -526,9 +644,7 @@ child(const struct plan *pl)
 	child_signals();
 	if (pl->new_session && setsid() == -1)
 		goto fail;
-	if (dup_to(pl->nullfd, 0) == -1 ||
-	    (pl->logfd != -1 &&
-	    (dup_to(pl->logfd, 1) == -1 || dup_to(pl->logfd, 2) == -1)))
+	if (child_fds(pl) == -1)
 		goto fail;
 	close_other_fds(pl->errfd, pl->open_max);
 	if (child_user(pl, &ce) == -1)
@@ -676,6 +792,8 @@ ocf_spawn(char *const argv[], const struct ocf_spawn_opts *o, char *err,
 	pl.cwd = o->cwd;
 	pl.new_session = o->new_session;
 	pl.nullfd = pl.logfd = pl.errfd = -1;
+	pl.outfd = o->stdout_fd > 0 ? o->stdout_fd : -1;
+	pl.log_max = o->log_max;
 	pl.open_max = sysconf(_SC_OPEN_MAX);
 	if (pl.open_max < 0 || pl.open_max > INT_MAX)
 		pl.open_max = 65536;

@@ -22,6 +22,11 @@ struct ocf_spawn_opts {
 	/* stdout and stderr appended to this file (created 0600); NULL keeps
 	 * ours.  stdin is always /dev/null */
 	const char *log_path;
+	/* > 0: the output reaches log_path through a keeper process that
+	 * rotates it to log_path.1 at this size (see spawn.c) */
+	long long log_max;
+	/* > 0: stdout goes to this descriptor */
+	int stdout_fd;
 	/* working directory; NULL keeps ours (HOME of user when user is set) */
 	const char *cwd;
 };

@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "lock.h"
 #include "log.h"
 #include "state.h"
+#include "timeutil.h"
 
 #define STATE_VERSION 1
 #define STATE_MAX (64 * 1024)
@@ -54,6 +56,12 @@ static const struct field fields[] = {
 	FLD("SYNC_DETAIL", F_STR, sync_detail),
 	FLD("OK_SINCE", F_TIME, ok_since),
 	FLD("NOTREADY_SINCE", F_TIME, notready_since),
+	FLD("BOOT_ID", F_STR, boot_id),
+	FLD("LAST_TRANSITION_UP", F_TIME, last_transition_up),
+	FLD("OK_SINCE_UP", F_TIME, ok_since_up),
+	FLD("NOTREADY_SINCE_UP", F_TIME, notready_since_up),
+	FLD("PROMOTE_FAILS", F_INT, promote_fails),
+	FLD("PROMOTE_FAILED_UP", F_TIME, promote_failed_up),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -65,6 +73,38 @@ ocf_state_init(struct ocf_state *s)
 	memset(s, 0, sizeof(*s));
 	s->role = OCF_ROLE_STANDBY;
 	snprintf(s->primary, sizeof(s->primary), "unknown");
+	snprintf(s->boot_id, sizeof(s->boot_id), "%s", ocf_boot_id());
+}
+
+/* an uptime for an event at wall time `wall`, on this boot */
+static double
+up_of(double wall, double now_up, double now_wall)
+{
+	double up = now_up - ocf_since(wall, now_wall);
+
+	/* before this boot: as early as this boot allows, never unset */
+	return wall > 0 ? (up > 0.001 ? up : 0.001) : 0;
+}
+
+void
+ocf_state_rebase(struct ocf_state *s, double now_up, double now_wall)
+{
+	double *ups[] = { &s->last_transition_up, &s->ok_since_up,
+	    &s->notready_since_up, &s->promote_failed_up };
+
+	if (strcmp(s->boot_id, ocf_boot_id()) != 0) {
+		s->last_transition_up = up_of(s->last_transition, now_up,
+		    now_wall);
+		s->ok_since_up = up_of(s->ok_since, now_up, now_wall);
+		s->notready_since_up = up_of(s->notready_since, now_up,
+		    now_wall);
+		s->promote_failed_up = s->promote_fails > 0 ? now_up : 0;
+		s->flap_times[0] = '\0';
+		snprintf(s->boot_id, sizeof(s->boot_id), "%s", ocf_boot_id());
+	}
+	for (size_t i = 0; i < sizeof(ups) / sizeof(ups[0]); i++)
+		if (*ups[i] > now_up)
+			*ups[i] = now_up;
 }
 
 const char *
@@ -411,6 +451,8 @@ ocf_state_load(const char *dir, struct ocf_state *s, char *err, size_t errlen)
 	close(fd);
 	r = ocf_state_parse(s, buf, got, err, errlen);
 	free(buf);
+	if (r == 0)
+		ocf_state_rebase(s, ocf_uptime(), ocf_wall());
 	if (r == -1) {
 		char why[OCF_STATE_ERRLEN];
 
@@ -487,10 +529,73 @@ ocf_state_dir(const char *dir, char *err, size_t errlen)
 		    "its group or others");
 		return -1;
 	}
-	if (access(dir, W_OK) == -1) {
-		snprintf(err, errlen, "'%s' is not writable: %s", dir,
-		    strerror(errno));
-		return -1;
-	}
+	/* not writable (read-only, full) is the save's to report: what a
+	 * tool does first, stopping a gateway, needs no writing */
 	return 0;
+}
+
+/* which file this is: a save renames a new inode into place */
+static unsigned long long
+file_id(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (ocf_state_path(dir, "state", path, sizeof(path)) == NULL ||
+	    lstat(path, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_ino * 1000003u ^
+	    (unsigned long long)st.st_mtim.tv_nsec ^
+	    (unsigned long long)st.st_mtim.tv_sec << 30;
+}
+
+int
+ocf_txn_begin(struct ocf_txn *t, const char *dir, double wait,
+    struct ocf_memory *mem)
+{
+	memset(t, 0, sizeof(*t));
+	t->dir = dir;
+	t->fd = -1;
+	t->mem = mem;
+	ocf_state_init(&t->s);
+	if (ocf_state_dir(dir, t->err, sizeof(t->err)) == -1)
+		return -1;
+	if ((t->fd = ocf_lock(dir, wait, t->err, sizeof(t->err))) < 0)
+		return t->fd;
+	if (ocf_state_load(dir, &t->s, t->err, sizeof(t->err)) == -1)
+		return -1;
+	t->file_id = file_id(dir);
+	if (mem != NULL && mem->unsaved && mem->file_id == t->file_id)
+		t->s = mem->s;
+	return 0;
+}
+
+int
+ocf_txn_commit(struct ocf_txn *t)
+{
+	char err[sizeof(t->err)];
+
+	if (ocf_state_save(t->dir, &t->s, err, sizeof(err)) == 0) {
+		if (t->mem != NULL)
+			t->mem->unsaved = 0;
+		t->file_id = file_id(t->dir);
+		return 0;
+	}
+	if (t->mem != NULL) {
+		t->mem->unsaved = 1;
+		t->mem->file_id = t->file_id;
+		t->mem->s = t->s;
+	}
+	/* the first failure is the one to report; later ones repeat it */
+	if (!t->unsaved)
+		memcpy(t->err, err, sizeof(err));
+	t->unsaved = 1;
+	return -1;
+}
+
+void
+ocf_txn_end(struct ocf_txn *t)
+{
+	ocf_unlock(t->fd);
+	t->fd = -1;
 }

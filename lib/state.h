@@ -14,6 +14,8 @@
 #include <sys/types.h>
 
 #define OCF_STATE_ERRLEN 512
+/* transition times kept for the flap breaker: FLAP_MAX's upper bound */
+#define OCF_FLAP_KEEP 32
 
 enum ocf_role { OCF_ROLE_STANDBY, OCF_ROLE_ACTIVE, OCF_ROLE_FAILED };
 
@@ -24,6 +26,13 @@ struct ocf_state {
 	int fails, rises;		/* FAILS, RISES: consecutive */
 	double last_probe;		/* LAST_PROBE: epoch seconds */
 	double last_transition;		/* LAST_TRANSITION */
+	/*
+	 * Decisions measure durations on CLOCK_BOOTTIME (ocf_uptime), which
+	 * a wall-clock step does not move; the *_UP twins of the wall times
+	 * above and below are those, valid for the boot named by BOOT_ID.
+	 */
+	char boot_id[40];		/* BOOT_ID */
+	double last_transition_up;	/* LAST_TRANSITION_UP */
 	long transitions;		/* TRANSITIONS: count, also the hooks' number */
 	char transition[16];		/* TRANSITION: "" or promote/demote in flight */
 	long transition_pid;		/* TRANSITION_PID: who runs it */
@@ -31,7 +40,7 @@ struct ocf_state {
 	long gateway_pid;		/* GATEWAY_PID: GATEWAY_CMD leader = pgid */
 	unsigned long long gateway_start; /* GATEWAY_START: its /proc start time */
 	char last_error[512];		/* LAST_ERROR */
-	char flap_times[256];		/* FLAP_TIMES: recent transition times, space separated */
+	char flap_times[OCF_FLAP_KEEP * 12]; /* FLAP_TIMES: uptimes of recent automatic transitions */
 	int latched;			/* LATCHED: flap breaker tripped */
 	char pull[16];			/* PULL: last workspace pull: ok warning critical */
 	double pull_at;			/* PULL_AT */
@@ -42,6 +51,10 @@ struct ocf_state {
 	char sync_detail[256];		/* SYNC_DETAIL: ahead/behind, what diverged */
 	double ok_since;		/* OK_SINCE: start of the primary's ready streak */
 	double notready_since;		/* NOTREADY_SINCE: start of its not-ready streak */
+	double ok_since_up;		/* OK_SINCE_UP */
+	double notready_since_up;	/* NOTREADY_SINCE_UP */
+	int promote_fails;		/* PROMOTE_FAILS: consecutive failed promotions */
+	double promote_failed_up;	/* PROMOTE_FAILED_UP: uptime of the last one */
 };
 
 void ocf_state_init(struct ocf_state *s);
@@ -56,6 +69,14 @@ int ocf_state_parse(struct ocf_state *s, const char *text, size_t len,
 long ocf_state_format(const struct ocf_state *s, char *buf, size_t len);
 
 /*
+ * Make the *_UP times valid for this boot: after a reboot (another
+ * BOOT_ID) they are rebuilt from the wall times (never later than now),
+ * the flap window restarts and a promotion back-off starts again; an
+ * uptime in the future becomes now.  ocf_state_load() calls it.
+ */
+void ocf_state_rebase(struct ocf_state *s, double now_up, double now_wall);
+
+/*
  * Load STATE_DIR/state.  Returns 0 loaded, 1 no state file yet (s is the
  * initial standby state), -1 unreadable or torn (err says why).
  */
@@ -64,6 +85,45 @@ int ocf_state_load(const char *dir, struct ocf_state *s,
 /* save atomically; the caller holds the lock.  0 or -1 with err */
 int ocf_state_save(const char *dir, const struct ocf_state *s,
     char *err, size_t errlen);
+
+/*
+ * A state transaction, in the manner of git's lockfile: begin takes the
+ * lock (waiting up to `wait` seconds) and loads the state into t->s;
+ * commit saves t->s (any number of times); end unlocks.  begin returns 0,
+ * -1 on an error or -2 when the lock is busy (t->err says why; end is
+ * still called).  A failed commit keeps its error in t->err and sets
+ * t->unsaved: callers go on with what is safe and report it at the end.
+ */
+#define OCF_WAIT_CHECK 2.0	/* a check or transition: a check's lock is short */
+#define OCF_WAIT_COMMAND 5.0	/* a command that only edits the state */
+
+/*
+ * What a long-running caller (the watcher) keeps of a state it could not
+ * save: the next begin starts from it instead of the file, as long as
+ * the file has not been replaced since.  So counting and transitions go
+ * on while STATE_DIR is full or read-only, and the file catches up once
+ * it can be written.
+ */
+struct ocf_memory {
+	int unsaved;			/* s is newer than the file */
+	unsigned long long file_id;	/* the file s replaces (inode, mtime) */
+	struct ocf_state s;
+};
+
+struct ocf_txn {
+	const char *dir;
+	int fd;
+	int unsaved;			/* a commit failed */
+	unsigned long long file_id;	/* the state file as loaded */
+	struct ocf_memory *mem;		/* NULL, or the caller's memory */
+	char err[OCF_STATE_ERRLEN];
+	struct ocf_state s;
+};
+
+int ocf_txn_begin(struct ocf_txn *t, const char *dir, double wait,
+    struct ocf_memory *mem);
+int ocf_txn_commit(struct ocf_txn *t);
+void ocf_txn_end(struct ocf_txn *t);
 
 /* create STATE_DIR (mode 0700, parents 0755) if missing; refuse a symlink */
 int ocf_state_dir(const char *dir, char *err, size_t errlen);

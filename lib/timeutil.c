@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "timeutil.h"
@@ -24,6 +25,38 @@ double
 ocf_wall(void)
 {
 	return clock_seconds(CLOCK_REALTIME);
+}
+
+double
+ocf_uptime(void)
+{
+	return clock_seconds(CLOCK_BOOTTIME);
+}
+
+const char *
+ocf_boot_id(void)
+{
+	static char id[40];
+	FILE *f;
+
+	if (id[0] != '\0')
+		return id;
+	/* without /proc every run looks like a new boot: recorded uptimes
+	 * are then rebased, which only ever lengthens a wait */
+	if ((f = fopen("/proc/sys/kernel/random/boot_id", "re")) != NULL) {
+		if (fgets(id, sizeof(id), f) == NULL)
+			id[0] = '\0';
+		fclose(f);
+	}
+	id[strcspn(id, "\n")] = '\0';
+	return id;
+}
+
+double
+ocf_since(double then, double now)
+{
+	/* a time in the future (a copied state, a bad clock) counts as now */
+	return then > 0 && then < now ? now - then : 0;
 }
 
 void (*ocf_idle_hook)(void);

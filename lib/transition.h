@@ -16,7 +16,10 @@ enum {
 	OCF_TR_FORCE = 1 << 0,	/* ignore maintenance and a healthy primary */
 	OCF_TR_NOCHECK = 1 << 1, /* the caller has judged the primary (watcher) */
 	OCF_TR_NOSYNC = 1 << 2,	/* skip workspace and secrets sync */
+	OCF_TR_AUTO = 1 << 3,	/* the watcher's: counts for the flap breaker */
 };
+
+struct ocf_memory;
 
 struct ocf_transition {
 	int status;		/* exit code by the table */
@@ -28,6 +31,13 @@ int ocf_promote(const struct ocf_config *c, int flags,
     struct ocf_transition *t);
 int ocf_demote(const struct ocf_config *c, int flags,
     struct ocf_transition *t);
+
+/* the same, starting from the caller's memory of a state it could not
+ * save (the watcher's; see struct ocf_memory in state.h) */
+int ocf_promote_from(const struct ocf_config *c, int flags,
+    struct ocf_memory *mem, struct ocf_transition *t);
+int ocf_demote_from(const struct ocf_config *c, int flags,
+    struct ocf_memory *mem, struct ocf_transition *t);
 
 /* set or clear the maintenance flag (persisted in the state file) */
 int ocf_maintenance(const struct ocf_config *c, int on,

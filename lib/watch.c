@@ -19,8 +19,6 @@
 #include "transition.h"
 #include "watch.h"
 
-enum action { NOTHING, PROMOTE, DEMOTE };
-
 static volatile sig_atomic_t stop_requested, reload_requested;
 
 static const char *
@@ -38,38 +36,45 @@ is_failure(const struct ocf_config *c, int v, const struct ocf_state *s,
 	if (v == OCF_CRITICAL)
 		return 1;
 	return v == OCF_WARNING && c->fail_on == OCF_FAIL_ON_NOTREADY &&
-	    s->notready_since > 0 && now - s->notready_since >= c->notready_grace;
+	    s->notready_since_up > 0 &&
+	    ocf_since(s->notready_since_up, now) >= c->notready_grace;
 }
 
+/* now: uptime (decisions); wall: for the people reading the state */
 static void
-count(const struct ocf_config *c, int v, struct ocf_state *s, double now)
+count(const struct ocf_config *c, int v, struct ocf_state *s, double now,
+    double wall)
 {
 	if (v == OCF_WARNING) {
-		if (s->notready_since == 0)
-			s->notready_since = now;
+		if (s->notready_since_up == 0) {
+			s->notready_since_up = now;
+			s->notready_since = wall;
+		}
 	} else {
-		s->notready_since = 0;
+		s->notready_since_up = s->notready_since = 0;
 	}
 	if (is_failure(c, v, s, now)) {
 		s->fails++;
 		s->rises = 0;
-		s->ok_since = 0;
+		s->ok_since_up = s->ok_since = 0;
 	} else if (v == OCF_OK) {
-		if (s->rises == 0)
-			s->ok_since = now;
+		if (s->rises == 0) {
+			s->ok_since_up = now;
+			s->ok_since = wall;
+		}
 		s->rises++;
 		s->fails = 0;
 	} else {
 		/* live but not ready, within grace: neither up nor down */
 		s->fails = 0;
 		s->rises = 0;
-		s->ok_since = 0;
+		s->ok_since_up = s->ok_since = 0;
 	}
 	snprintf(s->primary, sizeof(s->primary), "%s", verdict_word(v));
-	s->last_probe = now;
+	s->last_probe = wall;
 }
 
-/* transitions recorded within FLAP_WINDOW */
+/* automatic transitions recorded within FLAP_WINDOW */
 static int
 recent_transitions(const struct ocf_config *c, const struct ocf_state *s,
     double now)
@@ -89,43 +94,70 @@ recent_transitions(const struct ocf_config *c, const struct ocf_state *s,
 	return n;
 }
 
-static enum action
-decide(const struct ocf_config *c, struct ocf_state *s, int v, int reconcile,
-    double now, const char **why)
+double
+ocf_watch_backoff(const struct ocf_config *c, int attempts)
 {
+	double base = c->hold_down > c->check_interval ? c->hold_down :
+	    c->check_interval;
+
+	if (attempts <= 0)
+		return 0;
+	return base * (1 << (attempts - 1 < OCF_BACKOFF_DOUBLINGS ?
+	    attempts - 1 : OCF_BACKOFF_DOUBLINGS));
+}
+
+enum ocf_action
+ocf_watch_decide(const struct ocf_config *c, const struct ocf_state *s,
+    const struct ocf_facts *f, const char **why)
+{
+	double now = f->now;
+
+	*why = "";
 	if (s->transition[0] != '\0') {
 		*why = "finishing an interrupted transition";
-		return is_failure(c, v, s, now) ? PROMOTE : DEMOTE;
+		return is_failure(c, f->verdict, s, now) ? OCF_ACT_PROMOTE :
+		    OCF_ACT_DEMOTE;
 	}
-	if (s->role == OCF_ROLE_ACTIVE && !ocf_gateway_running(c, s)) {
+	if (s->role == OCF_ROLE_ACTIVE && !f->running) {
 		*why = "the local gateway is gone";
-		return v == OCF_OK ? DEMOTE : PROMOTE;
+		/* a latched node keeps its role, and so a gateway */
+		return f->verdict == OCF_OK && !s->latched ? OCF_ACT_DEMOTE :
+		    OCF_ACT_PROMOTE;
 	}
-	if (reconcile && s->role != OCF_ROLE_ACTIVE && v != OCF_CRITICAL &&
-	    ocf_gateway_present(c, s)) {
+	if (s->role != OCF_ROLE_ACTIVE && f->present &&
+	    f->verdict != OCF_CRITICAL) {
 		*why = "a gateway runs on this standby";
-		return DEMOTE;
+		return OCF_ACT_DEMOTE;
 	}
 	if (s->role != OCF_ROLE_ACTIVE && s->fails >= c->fail_threshold) {
-		if (s->role == OCF_ROLE_FAILED &&
-		    now - s->last_transition < c->hold_down)
-			return NOTHING;		/* back off after a failure */
+		if (ocf_since(s->promote_failed_up, now) <
+		    ocf_watch_backoff(c, s->promote_fails))
+			return OCF_ACT_NOTHING;	/* back off after failures */
 		*why = "the primary is down";
-		return PROMOTE;
+		return OCF_ACT_PROMOTE;
 	}
 	if (s->rises < c->rise_threshold || s->role == OCF_ROLE_STANDBY)
-		return NOTHING;
+		return OCF_ACT_NOTHING;
 	*why = "the primary is back";
 	if (s->role == OCF_ROLE_FAILED)
-		return DEMOTE;
-	if (now - s->last_transition < c->hold_down)
-		return NOTHING;
+		return OCF_ACT_DEMOTE;
+	if (ocf_since(s->last_transition_up, now) < c->hold_down)
+		return OCF_ACT_NOTHING;
 	if (c->failback == OCF_FAILBACK_MANUAL)
-		return NOTHING;
+		return OCF_ACT_NOTHING;
 	if (c->failback == OCF_FAILBACK_DELAYED &&
-	    now - s->ok_since < c->failback_delay)
-		return NOTHING;
-	return DEMOTE;
+	    ocf_since(s->ok_since_up, now) < c->failback_delay)
+		return OCF_ACT_NOTHING;
+	return OCF_ACT_DEMOTE;
+}
+
+/* does the action change the role (promote a standby, demote an active)
+ * or only keep it (restart an active's gateway, stop a standby's)? */
+static int
+changes_role(const struct ocf_state *s, enum ocf_action a)
+{
+	return (a == OCF_ACT_PROMOTE && s->role != OCF_ROLE_ACTIVE) ||
+	    (a == OCF_ACT_DEMOTE && s->role != OCF_ROLE_STANDBY);
 }
 
 /* the flap breaker trips: stay in this role until ocf-watch --reset */
@@ -156,95 +188,108 @@ announce_latch(const struct ocf_config *c, const struct ocf_state *s)
 	ocf_notify(c, &e);
 }
 
-static int
-tick(const struct ocf_config *c, struct ocf_tick *t, int reconcile)
+/* the facts decide() needs, asked only when they can matter */
+static void
+observe(const struct ocf_config *c, struct ocf_state *s, int verdict,
+    struct ocf_facts *f)
 {
-	struct ocf_probe_opts o = {
-		.url = c->primary_url,
-		.timeout = c->probe_timeout,
-		.ca_file = c->ca_file,
-		.token_file = c->token_file,
-	};
+	f->verdict = verdict;
+	f->now = ocf_uptime();
+	f->running = s->role == OCF_ROLE_ACTIVE && ocf_gateway_running(c, s);
+	f->present = s->role != OCF_ROLE_ACTIVE && verdict != OCF_CRITICAL &&
+	    ocf_gateway_present(c, s);
+}
+
+/*
+ * m: the loop's memory of a state it could not save (STATE_DIR full or
+ * read-only), so that counting goes on and a recovered primary is still
+ * seen as such after RISE_THRESHOLD checks; NULL for --once.
+ */
+static int
+tick(const struct ocf_config *c, struct ocf_tick *t, struct ocf_memory *m)
+{
+	struct ocf_probe_opts o;
 	struct ocf_probe_result r;
 	struct ocf_transition tr;
-	struct ocf_state s;
-	char err[OCF_ERRLEN];
+	struct ocf_facts f;
+	struct ocf_txn x;
+	struct ocf_state *s = &x.s;
 	const char *why = "";
-	enum action a;
-	double now;
-	int fd, n, latched = 0;
+	enum ocf_action a;
+	int n, rc, latched = 0, unsaved, was;
 
 	memset(t, 0, sizeof(*t));
-	t->verdict = ocf_probe(&o, &r);
+	t->verdict = ocf_probe(ocf_config_probe(c, c->primary_url, c->probe_timeout, &o), &r);
 	snprintf(t->reason, sizeof(t->reason), "%s", r.reason);
-	now = ocf_wall();
 
-	fd = ocf_lock(c->state_dir, 2.0, err, sizeof(err));
-	if (fd == -2) {
-		ocf_info("check not counted: %s", err);
+	rc = ocf_txn_begin(&x, c->state_dir, OCF_WAIT_CHECK, m);
+	if (rc == -2) {
+		ocf_info("check not counted: %s", x.err);
+		ocf_txn_end(&x);
 		return t->verdict;
 	}
-	if (fd == -1 || ocf_state_load(c->state_dir, &s, err, sizeof(err)) == -1) {
-		ocf_err("%s", err);
-		ocf_unlock(fd);
+	if (rc == -1) {
+		ocf_err("%s", x.err);
+		ocf_txn_end(&x);
 		return OCF_UNKNOWN;
 	}
-	count(c, t->verdict, &s, now);
-	if (s.fails > 0 && s.fails <= c->fail_threshold &&
-	    s.role != OCF_ROLE_ACTIVE)
-		ocf_notice("failed check %d/%d: %s", s.fails, c->fail_threshold,
+	observe(c, s, t->verdict, &f);
+	count(c, t->verdict, s, f.now, ocf_wall());
+	if (s->fails > 0 && s->fails <= c->fail_threshold &&
+	    s->role != OCF_ROLE_ACTIVE)
+		ocf_notice("failed check %d/%d: %s", s->fails, c->fail_threshold,
 		    t->reason);
-	if (s.rises > 0 && s.rises <= c->rise_threshold &&
-	    s.role == OCF_ROLE_ACTIVE)
-		ocf_notice("good check %d/%d", s.rises, c->rise_threshold);
-	a = s.maintenance || s.latched ? NOTHING :
-	    decide(c, &s, t->verdict, reconcile, now, &why);
-	if (a != NOTHING && (n = recent_transitions(c, &s, now)) >= c->flap_max) {
-		latch(c, &s, n);
+	if (s->rises > 0 && s->rises <= c->rise_threshold &&
+	    s->role == OCF_ROLE_ACTIVE)
+		ocf_notice("good check %d/%d", s->rises, c->rise_threshold);
+	a = s->maintenance ? OCF_ACT_NOTHING : ocf_watch_decide(c, s, &f, &why);
+	/* latched, the role is frozen: only what keeps it is done */
+	if (s->latched && changes_role(s, a))
+		a = OCF_ACT_NOTHING;
+	if (changes_role(s, a) &&
+	    (n = recent_transitions(c, s, f.now)) >= c->flap_max) {
+		latch(c, s, n);
 		latched = 1;
-		a = NOTHING;
+		a = OCF_ACT_NOTHING;
 	}
-	if (ocf_state_save(c->state_dir, &s, err, sizeof(err)) == -1) {
-		ocf_err("%s", err);
-		ocf_unlock(fd);
-		return OCF_UNKNOWN;
-	}
-	ocf_unlock(fd);
+	/* unsaved, the check still acts: stopping or starting the gateway
+	 * is what keeps the right node serving; the state is repaired when
+	 * the disk allows */
+	was = m != NULL && m->unsaved;
+	unsaved = ocf_txn_commit(&x) == -1;
+	if (unsaved && !was)
+		ocf_err("%s; the check is kept in memory only", x.err);
+	if (!unsaved && was)
+		ocf_notice("the state is saved again");
+	ocf_txn_end(&x);
 	if (latched)
-		announce_latch(c, &s);
+		announce_latch(c, s);
 
-	t->fails = s.fails;
-	t->rises = s.rises;
-	t->active = s.role == OCF_ROLE_ACTIVE;
-	if (a == NOTHING)
-		return t->verdict;
-	ocf_notice("%s: %s", why, a == PROMOTE ? "promoting" : "demoting");
-	if (a == PROMOTE)
-		ocf_promote(c, OCF_TR_NOCHECK, &tr);
+	t->fails = s->fails;
+	t->rises = s->rises;
+	t->active = s->role == OCF_ROLE_ACTIVE;
+	if (a == OCF_ACT_NOTHING)
+		return unsaved ? OCF_UNKNOWN : t->verdict;
+	ocf_notice("%s: %s", why, a == OCF_ACT_PROMOTE ? "promoting" :
+	    "demoting");
+	if (a == OCF_ACT_PROMOTE)
+		ocf_promote_from(c, OCF_TR_NOCHECK | OCF_TR_AUTO, m, &tr);
 	else
-		ocf_demote(c, 0, &tr);
+		ocf_demote_from(c, OCF_TR_AUTO, m, &tr);
 	t->acted = 1;
 	t->status = tr.status;
-	t->active = a == PROMOTE ? tr.status <= OCF_WARNING : tr.status > OCF_WARNING;
+	t->active = a == OCF_ACT_PROMOTE ? tr.status <= OCF_WARNING :
+	    tr.status > OCF_WARNING;
 	if (tr.status != OCF_OK)
 		ocf_log(tr.status == OCF_WARNING ? LOG_WARNING : LOG_ERR, "%s",
 		    tr.detail);
-	return t->verdict;
+	return unsaved ? OCF_UNKNOWN : t->verdict;
 }
 
 int
 ocf_watch_tick(const struct ocf_config *c, struct ocf_tick *t)
 {
-	char err[OCF_ERRLEN];
-
-	if (ocf_state_dir(c->state_dir, err, sizeof(err)) == -1) {
-		ocf_err("%s", err);
-		memset(t, 0, sizeof(*t));
-		snprintf(t->reason, sizeof(t->reason), "unusable state "
-		    "directory (see above)");
-		return t->verdict = OCF_UNKNOWN;
-	}
-	return tick(c, t, 1);
+	return tick(c, t, NULL);
 }
 
 double
@@ -337,6 +382,7 @@ report(const struct ocf_tick *t, int *last)
 int
 ocf_watch_run(struct ocf_config *c, const char *path)
 {
+	static struct ocf_memory mem;	/* a few KiB: not on the stack */
 	struct ocf_tick t;
 	char err[OCF_ERRLEN];
 	double started;
@@ -354,9 +400,10 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 	while (!stop_requested) {
 		if (reload_requested)
 			reload(c, path);
-		/* the first check reconciles the state with what runs */
 		started = ocf_mono();
-		if (tick(c, &t, first) == OCF_UNKNOWN && first) {
+		/* a state it cannot read at start is not one to act on;
+		 * one it cannot write is (see tick) */
+		if (tick(c, &t, &mem) == OCF_UNKNOWN && first && !mem.unsaved) {
 			ocf_err("unable to use the state in '%s'", c->state_dir);
 			return OCF_UNKNOWN;
 		}
@@ -378,35 +425,25 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 int
 ocf_watch_reset(const struct ocf_config *c, char *msg, unsigned long len)
 {
-	struct ocf_state s;
-	char err[OCF_ERRLEN];
-	int fd, r = OCF_OK;
+	struct ocf_txn x;
+	int rc, r = OCF_OK;
 
-	if (ocf_state_dir(c->state_dir, err, sizeof(err)) == -1) {
-		snprintf(msg, len, "%s", err);
-		return OCF_UNKNOWN;
-	}
-	fd = ocf_lock(c->state_dir, 5.0, err, sizeof(err));
-	if (fd < 0) {
-		snprintf(msg, len, "%s", err);
-		return fd == -2 ? OCF_REFUSED : OCF_UNKNOWN;
-	}
-	if (ocf_state_load(c->state_dir, &s, err, sizeof(err)) == -1) {
-		snprintf(msg, len, "%s", err);
-		r = OCF_UNKNOWN;
+	if ((rc = ocf_txn_begin(&x, c->state_dir, OCF_WAIT_COMMAND, NULL)) < 0) {
+		snprintf(msg, len, "%s", x.err);
+		r = rc == -2 ? OCF_REFUSED : OCF_UNKNOWN;
 	} else {
-		s.latched = 0;
-		s.fails = s.rises = 0;
-		s.flap_times[0] = '\0';
-		s.last_error[0] = '\0';
-		if (ocf_state_save(c->state_dir, &s, err, sizeof(err)) == -1) {
-			snprintf(msg, len, "%s", err);
+		x.s.latched = 0;
+		x.s.fails = x.s.rises = 0;
+		x.s.flap_times[0] = '\0';
+		x.s.last_error[0] = '\0';
+		if (ocf_txn_commit(&x) == -1) {
+			snprintf(msg, len, "%s", x.err);
 			r = OCF_UNKNOWN;
 		} else {
 			snprintf(msg, len, "flap breaker reset; role %s",
-			    ocf_role_name(s.role));
+			    ocf_role_name(x.s.role));
 		}
 	}
-	ocf_unlock(fd);
+	ocf_txn_end(&x);
 	return r;
 }

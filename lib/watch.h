@@ -6,6 +6,8 @@
 #ifndef OCF_WATCH_H
 #define OCF_WATCH_H
 
+#include "state.h"
+
 struct ocf_config;
 
 struct ocf_tick {
@@ -26,6 +28,30 @@ int ocf_watch_tick(const struct ocf_config *c, struct ocf_tick *t);
  * while counting towards a verdict, with up to 5 % jitter */
 double ocf_watch_interval(const struct ocf_config *c,
     const struct ocf_tick *t);
+
+/*
+ * The decision of one check, a pure function of the configuration, the
+ * state after counting the check, and the facts below.
+ */
+enum ocf_action { OCF_ACT_NOTHING, OCF_ACT_PROMOTE, OCF_ACT_DEMOTE };
+
+struct ocf_facts {
+	int verdict;		/* the primary's, this check */
+	int running;		/* active: our gateway runs */
+	int present;		/* not active: something of our gateway runs */
+	double now;		/* ocf_uptime() */
+};
+
+enum ocf_action ocf_watch_decide(const struct ocf_config *c,
+    const struct ocf_state *s, const struct ocf_facts *f, const char **why);
+
+/*
+ * Seconds to wait after the n-th consecutive failed promotion before the
+ * next: max(HOLD_DOWN, CHECK_INTERVAL) doubled n - 1 times, at most
+ * OCF_BACKOFF_DOUBLINGS times (16 x the base).
+ */
+#define OCF_BACKOFF_DOUBLINGS 4
+double ocf_watch_backoff(const struct ocf_config *c, int attempts);
 
 /* the loop, until SIGTERM/SIGINT; SIGHUP re-reads the config from path.
  * Returns the exit code */

@@ -31,6 +31,7 @@
 #include "exitcode.h"
 #include "gateway.h"
 #include "log.h"
+#include "timeutil.h"
 #include "spawn.h"
 #include "state.h"
 #include "transition.h"
@@ -67,6 +68,8 @@ int __wrap_ocf_run(char *const argv[], const struct ocf_spawn_opts *o,
 static volatile int unit_up;
 /* ... or always, like a process that systemd does not know of */
 static volatile int stray;
+/* what `systemctl is-active UNIT` prints; NULL: from unit_up */
+static const char *unit_word;
 
 int
 __wrap_ocf_run(char *const argv[], const struct ocf_spawn_opts *o,
@@ -94,6 +97,16 @@ __wrap_ocf_run(char *const argv[], const struct ocf_spawn_opts *o,
 	if (strcmp(argv[0], "systemctl") != 0 || c->argc < 3) {
 		non_systemctl++;
 		return 0;
+	}
+	/* `systemctl is-active UNIT`, no --quiet: the state word on stdout */
+	if (strcmp(argv[1], "is-active") == 0) {
+		const char *w = unit_word != NULL ? unit_word :
+		    unit_up ? "active\n" : "inactive\n";
+
+		if (o != NULL && o->stdout_fd > 0)
+			assert_true(write(o->stdout_fd, w, strlen(w)) ==
+			    (ssize_t)strlen(w));
+		return strncmp(w, "active", 6) == 0 ? 0 : 3;
 	}
 	if (strcmp(argv[2], "start") == 0) {
 		r = &r_start;
@@ -505,6 +518,32 @@ promote_started_but_never_ready(void **state)
 	assert_int_equal(s.role, OCF_ROLE_FAILED);
 }
 
+/* issue 10 case 8: a unit that fails at once is noticed at once, not
+ * after READY_TIMEOUT; one that restarts on its own is waited for */
+static void
+promote_unit_fails_at_once(void **state)
+{
+	struct ocf_transition t;
+	double t0;
+
+	(void)state;
+	r_active.rc = 3;
+	r_start.rc = 0;
+	cfg.ready_timeout = 30;
+	unit_word = "failed\n";
+	t0 = ocf_mono();
+	assert_int_equal(ocf_promote(&cfg, OCF_TR_NOCHECK, &t), OCF_CRITICAL);
+	assert_true(ocf_mono() - t0 < 10);
+	assert_non_null(strstr(t.detail, "gateway unit"));
+	assert_non_null(strstr(t.detail, "failed before it was ready"));
+
+	unit_word = "activating\n";	/* auto-restart: keep waiting */
+	cfg.ready_timeout = 0.3;
+	assert_int_equal(ocf_promote(&cfg, OCF_TR_NOCHECK, &t), OCF_CRITICAL);
+	assert_non_null(strstr(t.detail, "not ready after 0.3s"));
+	unit_word = NULL;
+}
+
 /* a gateway that answers every request 200 ready, on 127.0.0.1 */
 static int srv_fd = -1;
 static volatile int srv_stop;
@@ -635,6 +674,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(promote_start_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(promote_started_but_never_ready,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(promote_unit_fails_at_once,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(promote_ready_then_demote, setup,
 		    teardown),
