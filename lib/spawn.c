@@ -8,6 +8,7 @@
  * should a caller ever grow a thread holding the malloc lock.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -556,6 +557,7 @@ keeper(const struct plan *pl)
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)prctl(PR_SET_NAME, "ocf-gwlog");	/* in ps, not "ocf-watch" */
 	size = fstat(1, &st) == 0 ? (long long)st.st_size : 0;
 	while ((n = read(0, buf, sizeof(buf))) != 0) {
 		if (n == -1) {

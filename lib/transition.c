@@ -52,15 +52,12 @@ begin(const struct ocf_config *c, struct ocf_txn *x, struct ocf_memory *mem,
 	return OCF_OK;
 }
 
-/* save, and say so once when it fails: the transition goes on, since
- * what it does to the gateway is what keeps one (and only one) serving */
+/* a save that fails does not stop the transition: what it does to the
+ * gateway is what keeps one (and only one) serving.  finish() says so */
 static void
 save(struct ocf_txn *x)
 {
-	int was = x->unsaved;
-
-	if (ocf_txn_commit(x) == -1 && !was)
-		ocf_err("%s; going on unrecorded", x->err);
+	(void)ocf_txn_commit(x);
 }
 
 /* the transition is under way: a crash from here on is repaired */
@@ -268,8 +265,8 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	t->changed = old != OCF_ROLE_ACTIVE;
 	result(t, status, "active: gateway ready at '%s'%s%s", c->gateway_url,
 	    status != OCF_OK ? "; " : "", status != OCF_OK ? s->last_error : "");
-	finish(&x, t, "gateway ready");
 	ocf_notice("%s", t->detail);
+	finish(&x, t, "gateway ready");
 	if (t->changed)
 		event = "promote";
 	goto out;
@@ -340,8 +337,8 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	t->changed = old != OCF_ROLE_STANDBY;
 	result(t, status, "standby: gateway stopped%s%s",
 	    status != OCF_OK ? "; " : "", status != OCF_OK ? s->last_error : "");
-	finish(&x, t, "gateway stopped");
 	ocf_notice("%s", t->detail);
+	finish(&x, t, "gateway stopped");
 	if (t->changed)
 		event = "demote";
 	goto out;

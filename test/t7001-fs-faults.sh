@@ -187,18 +187,29 @@ if mount --bind "$RO" "$RO" 2>/dev/null; then
 	if mount -o remount,bind,ro "$RO" 2>/dev/null; then
 		test_expect_code 1 'read-only: (set up) even root cannot write now' \
 			touch "$RO/x"
-		for t in 'ocf-watch --once' ocf-promote ocf-demote; do
-			# shellcheck disable=SC2086
-			test_expect_code 3 "read-only STATE_DIR: $t exits 3" $t
-			err_check "${t%% *}" "Read-only file system" \
-				"read-only, $t"
-		done
+		# a check cannot be counted: UNKNOWN, and nothing to do
+		test_expect_code 3 "read-only STATE_DIR: ocf-watch --once exits 3" \
+			ocf-watch --once
+		err_check ocf-watch "Read-only file system" \
+			"read-only, ocf-watch --once"
+		test_grep 'read-only: --once reports the role it found (active)' \
+			'; active$' "$TMP/out"
+		# already there needs no writing
+		test_expect_code 0 "read-only STATE_DIR: ocf-promote (already active) exits 0" \
+			ocf-promote
+		test_cmp_str 'read-only: the gateway still runs' 1 \
+			"$(marked "$STATE_DIR")"
+		# stopping is always allowed, recorded or not (issue 10)
+		test_expect_code 2 "read-only STATE_DIR: ocf-demote stops and exits 2" \
+			ocf-demote
+		err_check ocf-demote "could not be recorded.*Read-only file system" \
+			"read-only, ocf-demote"
+		test_cmp_str 'read-only: the gateway is stopped all the same' \
+			0 "$(marked "$STATE_DIR")"
 		test_ok 'read-only: the state is intact' \
 			same "$STATE_DIR/state" "$TMP/ro.before"
 		test_cmp_str 'read-only: it still parses: active' active \
 			"$(state_get ROLE)"
-		test_cmp_str 'read-only: the gateway was left running (nothing half done)' \
-			1 "$(marked "$STATE_DIR")"
 		use "$RO/new/state"
 		for t in 'ocf-watch --once' ocf-promote ocf-demote; do
 			# shellcheck disable=SC2086
@@ -215,6 +226,8 @@ else
 fi
 use "$RO/state"
 test_expect_code 0 'read-only: writable again, ocf-demote works' ocf-demote
+test_cmp_str 'read-only: and repairs the state: standby' standby \
+	"$(state_get ROLE)"
 
 # =====================================================================
 # 3. a full file system
@@ -238,13 +251,14 @@ if tmpfs "$FULL" 128k; then
 	err_check ocf-watch 'No space left on device' 'full fs, ocf-watch --once'
 	test_grep 'full fs: ocf-watch --once still prints the verdict line' \
 		'^UNKNOWN - primary: no answer' "$TMP/out"
-	test_expect_code 3 'full fs: ocf-promote from standby exits 3 (STATE_DIR unusable, nothing done)' \
+	# the primary is down: serving matters more than the record
+	test_expect_code 2 'full fs: ocf-promote from standby starts and exits 2' \
 		ocf-promote
 	err_check ocf-promote 'No space left on device' 'full fs, ocf-promote'
 	test_grep 'full fs: the result line (and -j detail) names the cause' \
-		'No space left on device' "$TMP/out"
-	test_cmp_str 'full fs: no gateway was started for st-s' 0 \
-		"$(marked "$STATE_DIR")"
+		'could not be recorded.*No space left on device' "$TMP/out"
+	test_cmp_str 'full fs: the gateway of st-s serves all the same' 200 \
+		"$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY_URL/readyz")"
 	test_ok 'full fs: st-s state intact' same "$STATE_DIR/state" \
 		"$TMP/st-s.before"
 	test_cmp_str 'full fs: st-s still parses: standby, 1 fail' 'standby 1' \
@@ -254,24 +268,31 @@ if tmpfs "$FULL" 128k; then
 	err_check ocf-promote 'No space left on device' 'full fs, -M on'
 
 	use "$FULL/st-a"
+	gw "$PG2"
 	test_expect_code 3 'full fs: ocf-watch --once (active) exits 3' \
 		ocf-watch --once
 	err_check ocf-watch 'No space left on device' 'full fs, active, ocf-watch'
-	test_expect_code 3 'full fs: ocf-demote from active exits 3 (STATE_DIR unusable, nothing done)' \
+	test_expect_code 2 'full fs: ocf-demote from active stops and exits 2' \
 		ocf-demote
 	err_check ocf-demote 'No space left on device' 'full fs, ocf-demote'
 	test_grep 'full fs: the demote result line names the cause' \
-		'No space left on device' "$TMP/out"
+		'could not be recorded.*No space left on device' "$TMP/out"
 	test_ok 'full fs: st-a state intact' same "$STATE_DIR/state" \
 		"$TMP/st-a.before"
-	test_cmp_str 'full fs: st-a still parses: active, its gateway still runs' \
-		'active 1' "$(state_get ROLE) $([ "$(marked "$STATE_DIR")" -gt 0 ] &&
-		echo 1)"
+	test_cmp_str 'full fs: st-a still says active, its gateway is stopped' \
+		'active 0' "$(state_get ROLE) $(marked "$STATE_DIR")"
 	test_ok 'full fs: no temporary file left in st-a' no_tmp "$STATE_DIR"
 
 	rm -f "$FULL/fill"
 	test_expect_code 0 'full fs: space again, ocf-demote works' ocf-demote
-	test_cmp_str 'full fs: and the gateway is gone' 0 "$(marked "$STATE_DIR")"
+	test_cmp_str 'full fs: and the state is repaired: standby' standby \
+		"$(state_get ROLE)"
+	use "$FULL/st-s"
+	gw "$PG1"
+	test_expect_code 0 'full fs: space again, st-s repaired by ocf-demote' \
+		ocf-demote
+	test_cmp_str 'full fs: st-s: standby, its gateway gone' 'standby 0' \
+		"$(state_get ROLE) $(marked "$STATE_DIR")"
 
 	# the disk fills up during the promotion: the gateway fills it as it
 	# starts, so the transition is recorded but its end cannot be
@@ -285,7 +306,7 @@ if tmpfs "$FULL" 128k; then
 	test_expect_code 2 'disk full mid-promotion: ocf-promote exits 2 (ready, state not saved)' \
 		ocf-promote
 	test_grep 'mid-promotion: the result says the state could not be saved' \
-		'could not be saved' "$TMP/out"
+		'could not be recorded' "$TMP/out"
 	test_grep 'mid-promotion: stderr names the cause' \
 		'^ocf-promote: error: .*No space left on device' "$TMP/err"
 	test_cmp_str 'mid-promotion: the state on disk parses: standby, promote in flight' \
