@@ -27,6 +27,8 @@ need mandoc mandoc
 need valgrind valgrind
 need clang clang
 need npm npm
+# libfaketime (LD_PRELOAD) steps the wall clock of one process: t7011
+need faketime faketime
 command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
 if [ "${1:-}" = --all ]; then
 	need cc build-essential
