@@ -1,7 +1,7 @@
 /*
  * ocf-testsrv - a badly behaved HTTP/1.1 server for the ocf scenario tests
  *
- * usage: ocf-testsrv [-6hv] [-b addr] [-f modefile | -m mode] [-o postlog]
+ * usage: ocf-testsrv [-6hTv] [-b addr] [-f modefile | -m mode] [-o postlog]
  *                    [-P pidfile] [-r rate] [-s seed] -p port
  *
  * The scenario tests use the real OpenClaw gateway wherever it can show a
@@ -49,6 +49,11 @@
  * itself after SERVER_LIFETIME, so that a test that forgets it leaks neither
  * threads nor a process for long. SIGTERM and SIGINT remove the pidfile and
  * exit 0. -v logs one line per request to stderr.
+ *
+ * With -T, SIGTERM is ignored (a gateway stuck draining): the server goes on
+ * serving until SIGKILL, SIGINT or the end of its lifetime. A shell's
+ * "trap '' TERM; exec ocf-testsrv" cannot do that, since the server installs
+ * its own handler.
  *
  * With -o FILE, every POST (any path, any mode) is answered 200 "{}" and
  * its body appended to FILE as one line: a webhook receiver for the tests.
@@ -155,6 +160,7 @@ static struct {
 	long port;
 	long rate;
 	bool rate_set;
+	bool ignore_term;
 	bool verbose;
 } opt;
 
@@ -178,7 +184,7 @@ static const char *postlog;
 static _Noreturn void
 usage(FILE *fp, int status)
 {
-	fputs("usage: " PROG " [-6hv] [-b addr] [-f modefile | -m mode]"
+	fputs("usage: " PROG " [-6hTv] [-b addr] [-f modefile | -m mode]"
 	    " [-o postlog]\n"
 	    "                   [-P pidfile] [-r rate] [-s seed] -p port\n", fp);
 	exit(status);
@@ -851,12 +857,16 @@ set_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sigfillset(&sa.sa_mask);
 	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
+	/* -T: deaf to SIGTERM; only SIGKILL (or SIGINT) ends it early. */
+	if (!opt.ignore_term)
+		sigaction(SIGTERM, &sa, NULL);
 	/* A peer that goes away must fail a write, not kill the server. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	if (opt.ignore_term)
+		sigaction(SIGTERM, &sa, NULL);
 }
 
 int
@@ -866,7 +876,7 @@ main(int argc, char *argv[])
 	uint64_t seed = 1;
 	int c, lfd, fd;
 
-	while ((c = getopt(argc, argv, "6b:f:hm:o:P:p:r:s:v")) != -1) {
+	while ((c = getopt(argc, argv, "6b:f:hm:o:P:p:r:s:Tv")) != -1) {
 		switch (c) {
 		case '6':
 			v6 = true;
@@ -902,6 +912,9 @@ main(int argc, char *argv[])
 			break;
 		case 's':
 			seed = (uint64_t)parse_num(optarg, 0, LONG_MAX, "seed");
+			break;
+		case 'T':
+			opt.ignore_term = true;
 			break;
 		case 'v':
 			opt.verbose = true;
