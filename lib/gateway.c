@@ -196,6 +196,13 @@ cmd_start(const struct ocf_config *c, struct ocf_state *s, char *err,
 	pid_t pid;
 
 	snprintf(mark, sizeof(mark), MARK "%s", c->state_dir);
+	/* a read-only STATE_DIR does not keep a gateway from serving */
+	if (access(c->state_dir, W_OK) == -1) {
+		ocf_warn("'%s' is not writable (%s): the gateway's output is "
+		    "discarded", c->state_dir, strerror(errno));
+		o.log_path = "/dev/null";
+		o.log_max = 0;
+	}
 	if ((o.env = env = gateway_env(mark)) == NULL) {
 		snprintf(err, errlen, "unable to build the gateway's "
 		    "environment: %s", strerror(ENOMEM));
@@ -257,6 +264,25 @@ ocf_gateway_running(const struct ocf_config *c, struct ocf_state *s)
 	/* the recorded leader with its start time: a recycled pid is not it */
 	return s->gateway_pid > 0 && ocf_proc_same((pid_t)s->gateway_pid,
 	    s->gateway_start);
+}
+
+int
+ocf_gateway_adopt(const struct ocf_config *c, struct ocf_state *s)
+{
+	struct ocf_probe_result r;
+	struct ocf_probe_opts o;
+	unsigned long long start;
+	pid_t pg;
+
+	if (!use_cmd(c) || (pg = ocf_gateway_find_marked(c)) <= 0 ||
+	    ocf_probe(ocf_config_probe(c, c->gateway_url, c->probe_timeout, &o),
+	    &r) != OCF_OK || ocf_proc_start_time(pg, &start) == -1)
+		return 0;
+	ocf_notice("adopting the ready gateway already running: process "
+	    "group %ld", (long)pg);
+	s->gateway_pid = pg;
+	s->gateway_start = start;
+	return 1;
 }
 
 int

@@ -25,6 +25,14 @@ int ocf_gateway_start(const struct ocf_config *c, struct ocf_state *s,
  * lives (same pid and start time) */
 int ocf_gateway_running(const struct ocf_config *c, struct ocf_state *s);
 
+/*
+ * GATEWAY_CMD: take a marked gateway that runs unrecorded (its start was
+ * never saved: a full disk, a lost state) as ours, but only when it
+ * answers ready now; one starting or draining away is not adopted, it is
+ * replaced.  Records it in s and returns 1, else 0.
+ */
+int ocf_gateway_adopt(const struct ocf_config *c, struct ocf_state *s);
+
 /* 1 when anything of a gateway may be left: running, or processes that
  * carry our mark (helpers of a dead leader, an unrecorded or draining
  * gateway) */

@@ -187,7 +187,7 @@ static int
 env_base(struct strv *env, int clean)
 {
 	static const char *const keep[] = {
-		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
+		"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ",
 	};
 	size_t i;
 
@@ -204,6 +204,12 @@ env_base(struct strv *env, int clean)
 		if (v != NULL && env_putkv(env, keep[i], v) == -1)
 			return -1;
 	}
+	/* and the locale's categories, LC_TIME and the like */
+	for (i = 0; environ != NULL && environ[i] != NULL; i++)
+		if (strncmp(environ[i], "LC_", 3) == 0 &&
+		    strchr(environ[i], '=') != NULL &&
+		    env_put(env, strdup(environ[i])) == -1)
+			return -1;
 	/* a clean environment still needs a PATH for the program's own
 	 * lookups */
 	if (env_get(env, "PATH") == NULL &&

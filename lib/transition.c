@@ -204,7 +204,7 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	enum ocf_role old = OCF_ROLE_STANDBY;
 	const char *event = NULL;
 	char err[OCF_ERRLEN];
-	int running, primary = OCF_CRITICAL, status = OCF_OK;
+	int running, adopted = 0, primary = OCF_CRITICAL, status = OCF_OK;
 
 	if (begin(c, &x, mem, t) != OCF_OK)
 		goto out;
@@ -212,9 +212,11 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	/* after an interrupted demotion the gateway may be draining away:
 	 * it is stopped and started afresh, never adopted */
 	running = strcmp(s->transition, "demote") != 0 &&
-	    ocf_gateway_running(c, s);
+	    (ocf_gateway_running(c, s) || (adopted = ocf_gateway_adopt(c, s)));
 	if (s->role == OCF_ROLE_ACTIVE && running && s->transition[0] == '\0' &&
 	    answers(c, c->gateway_url, c->probe_timeout) == OCF_OK) {
+		if (adopted)
+			save(&x);	/* best effort: it is already so */
 		result(t, OCF_OK, "already active");
 		goto out;
 	}
