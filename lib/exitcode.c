@@ -12,6 +12,18 @@ ocf_exit_name(int code)
 	return names[code];
 }
 
+const char *
+ocf_exit_word(int code)
+{
+	static const char *const words[] = {
+		"ok", "warning", "critical", "unknown", "refused"
+	};
+
+	if (code < 0 || code > OCF_REFUSED)
+		return "unknown";
+	return words[code];
+}
+
 int
 ocf_exit_worst(int a, int b)
 {

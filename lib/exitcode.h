@@ -12,6 +12,8 @@ enum {
 
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN", "REFUSED" */
 const char *ocf_exit_name(int code);
+/* the same in lower case, as the state file and JSON say it ("ok") */
+const char *ocf_exit_word(int code);
 
 /* the worse of two results (REFUSED and UNKNOWN outrank CRITICAL) */
 int ocf_exit_worst(int a, int b);

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "lock.h"
-#include "state.h"
 #include "timeutil.h"
 
 /*
@@ -49,7 +48,8 @@ ocf_lock(const char *state_dir, double wait, char *err, size_t errlen)
 	short type;
 	int fd;
 
-	if (ocf_state_path(state_dir, "lock", path, sizeof(path)) == NULL) {
+	if (snprintf(path, sizeof(path), "%s/lock", state_dir) >=
+	    (int)sizeof(path)) {
 		snprintf(err, errlen, "STATE_DIR too long");
 		return -1;
 	}

@@ -21,13 +21,6 @@
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
-static const char *
-verdict_word(int v)
-{
-	return v == OCF_OK ? "ok" : v == OCF_WARNING ? "warning" :
-	    v == OCF_CRITICAL ? "critical" : "unknown";
-}
-
 /* does this check count towards promotion? */
 static int
 is_failure(const struct ocf_config *c, int v, const struct ocf_state *s,
@@ -70,7 +63,7 @@ count(const struct ocf_config *c, int v, struct ocf_state *s, double now,
 		s->rises = 0;
 		s->ok_since_up = s->ok_since = 0;
 	}
-	snprintf(s->primary, sizeof(s->primary), "%s", verdict_word(v));
+	snprintf(s->primary, sizeof(s->primary), "%s", ocf_exit_word(v));
 	s->last_probe = wall;
 }
 
@@ -368,14 +361,14 @@ report(const struct ocf_tick *t, int *last)
 	char status[400];
 
 	if (t->verdict != *last && t->verdict != OCF_OK)
-		ocf_notice("primary %s: %s", verdict_word(t->verdict), t->reason);
+		ocf_notice("primary %s: %s", ocf_exit_word(t->verdict), t->reason);
 	else if (t->verdict != *last)
 		ocf_notice("primary ok: %s", t->reason);
 	else
-		ocf_debug("primary %s: %s", verdict_word(t->verdict), t->reason);
+		ocf_debug("primary %s: %s", ocf_exit_word(t->verdict), t->reason);
 	*last = t->verdict;
 	snprintf(status, sizeof(status), "STATUS=%s; primary %s",
-	    t->active ? "active" : "standby", verdict_word(t->verdict));
+	    t->active ? "active" : "standby", ocf_exit_word(t->verdict));
 	ocf_sd_notify(status);
 }
 

@@ -197,6 +197,7 @@ static const char *const defaults[][2] = {
 	{ "PROBE_TIMEOUT", "5" },
 	{ "READY_TIMEOUT", "120" },
 	{ "STOP_TIMEOUT", "30" },
+	{ "GATEWAY_LOG_MAX", "4194304" },
 	{ "HOLD_DOWN", "60" },
 	{ "HOOK_TIMEOUT", "30" },
 	{ "FAIL_ON", "down" },
@@ -869,7 +870,7 @@ test_parse_continuation_line_numbers(void **state)
 	(void)state;
 	assert_int_equal(parse("GATEWAY_CMD=a \\\nb \\\nc\nFLAP_MAX=0\n"), -1);
 	assert_string_equal(err,
-	    "t.conf:4: FLAP_MAX: '0' is out of range (1..1000)");
+	    "t.conf:4: FLAP_MAX: '0' is out of range (1..32)");
 }
 
 static void
