@@ -92,7 +92,8 @@ unit: $(UNITS)
 	@OCF_BIN=$(abspath $(B)) sh test/run.sh --unit
 
 # cppcheck: declarations stay at the top of a block (style(9)), hence no
-# variableScope; shellcheck: every shell script of the tree
+# variableScope; shellcheck: every shell script of the tree; layers.sh:
+# no file of lib/ includes a header of a layer above its own (lib/README)
 SH_FILES = configure .ci/run $(wildcard test/*.sh test/fuzz/*.sh bench/*.sh) \
 	$(shell grep -l '^\#!/bin/sh' scripts/* 2>/dev/null)
 lint:
@@ -100,6 +101,7 @@ lint:
 		--inline-suppr --error-exitcode=1 -D_GNU_SOURCE -Ilib \
 		--suppress=missingIncludeSystem --suppress=variableScope lib cmd
 	shellcheck -s sh $(SH_FILES)
+	sh test/layers.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7

@@ -10,7 +10,6 @@
 #include "exitcode.h"
 #include "gateway.h"
 #include "hooks.h"
-#include "lock.h"
 #include "log.h"
 #include "probe.h"
 #include "sdnotify.h"
