@@ -27,6 +27,9 @@ need mandoc mandoc
 need valgrind valgrind
 need clang clang
 need npm npm
+# make nemesis: wall-clock steps (libfaketime), namespaces (util-linux)
+need faketime faketime
+need unshare util-linux
 command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
 if [ "${1:-}" = --all ]; then
 	need cc build-essential
