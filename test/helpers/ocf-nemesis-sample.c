@@ -26,9 +26,9 @@
  *                     and PROMOTE_FAILS of STATE_DIR/state ('-' when the key
  *                     is missing or empty, '?' for ROLE when the file cannot
  *                     be read)
- *   NGW               process groups with a live process carrying
- *                     OCF_GATEWAY_OF=STATE_DIR in its environment: the
- *                     gateway instances ocf started for STATE_DIR
+ *   NGW               gateway instances ocf started for STATE_DIR: live
+ *                     processes carrying OCF_GATEWAY_OF=STATE_DIR in their
+ *                     environment whose parent does not carry it
  *   FLAGS             the names in FLAGDIR, sorted, comma-separated ('-'
  *                     when none): the harness's own "what is going on"
  *
@@ -57,7 +57,7 @@
 
 #define PROG "ocf-nemesis-sample"
 
-enum { MAXFLAGS = 64, MAXPGIDS = 64, RESP_MAX = 4096, ENV_MAX = 256 * 1024 };
+enum { MAXFLAGS = 64, MAXPROCS = 256, RESP_MAX = 4096, ENV_MAX = 256 * 1024 };
 
 struct probe {
 	struct sockaddr_in sa;
@@ -284,13 +284,13 @@ read_state(const char *dir, char *buf, size_t len, int *ok)
 	*ok = got > 0;
 }
 
-/* pgid and state letter from /proc/PID/stat; -1 when gone */
+/* ppid and state letter from /proc/PID/stat; -1 when gone */
 static long
-proc_pgid(const char *pid, char *state)
+proc_ppid(const char *pid, char *state)
 {
 	char path[64], buf[1024], *rp;
 	ssize_t n;
-	long ppid, pgid;
+	long ppid;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
@@ -303,19 +303,24 @@ proc_pgid(const char *pid, char *state)
 	buf[n] = '\0';
 	/* comm may hold anything: the fields start after the last ')' */
 	if ((rp = strrchr(buf, ')')) == NULL ||
-	    sscanf(rp + 1, " %c %ld %ld", state, &ppid, &pgid) != 3)
+	    sscanf(rp + 1, " %c %ld", state, &ppid) != 2)
 		return -1;
-	return pgid;
+	return ppid;
 }
 
+/*
+ * Gateway instances: marked processes whose parent is not marked.  One
+ * gateway may span several process groups (the real one runs a helper in
+ * a session of its own), but its helpers descend from its first process.
+ */
 static int
 count_gateways(const char *mark)
 {
 	static char env[ENV_MAX];
-	long pgids[MAXPGIDS];
+	long pids[MAXPROCS], ppids[MAXPROCS];
 	size_t mlen = strlen(mark);
 	struct dirent *de;
-	int npg = 0;
+	int np = 0, roots = 0;
 	DIR *d;
 
 	if ((d = opendir("/proc")) == NULL)
@@ -323,7 +328,7 @@ count_gateways(const char *mark)
 	while ((de = readdir(d)) != NULL) {
 		char path[64], st;
 		ssize_t n;
-		long pg;
+		long pp;
 		int fd, found = 0;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
@@ -342,19 +347,21 @@ count_gateways(const char *mark)
 				found = 1;
 				break;
 			}
-		if (!found || (pg = proc_pgid(de->d_name, &st)) < 0 ||
-		    st == 'Z' || st == 'X' || st == 'x')
+		if (!found || (pp = proc_ppid(de->d_name, &st)) < 0 ||
+		    st == 'Z' || st == 'X' || st == 'x' || np == MAXPROCS)
 			continue;
-		for (int i = 0; i < npg; i++)
-			if (pgids[i] == pg) {
-				found = 0;
-				break;
-			}
-		if (found && npg < MAXPGIDS)
-			pgids[npg++] = pg;
+		pids[np] = atol(de->d_name);
+		ppids[np++] = pp;
 	}
 	closedir(d);
-	return npg;
+	for (int i = 0; i < np; i++) {
+		int root = 1;
+
+		for (int j = 0; j < np && root; j++)
+			root = ppids[i] != pids[j];
+		roots += root;
+	}
+	return roots;
 }
 
 static int

@@ -241,11 +241,26 @@ pids_with() {
 	    done
 }
 
-# gateway_groups: the process groups of our gateways, one a line
-gateway_groups() {
+# gateway_procs: "PID PPID PGID" of every live process of our gateways
+# (marked OCF_GATEWAY_OF=$SD)
+gateway_procs() {
 	for _gg in $(pids_with "OCF_GATEWAY_OF=$SD"); do
-		sed 's/.*) //' "/proc/$_gg/stat" 2>/dev/null | awk '{ print $3 }'
-	done | sort -u
+		sed "s/.*) /$_gg /" "/proc/$_gg/stat" 2>/dev/null |
+		    awk '{ print $1, $3, $4 }'
+	done
+}
+
+# gateway_groups: their process groups, one a line
+gateway_groups() {
+	gateway_procs | awk '{ print $3 }' | sort -u
+}
+
+# gateway_count: gateway instances: marked processes whose parent is not
+# marked (one gateway may span process groups: the real one runs a helper
+# in a session of its own)
+gateway_count() {
+	gateway_procs | awk '{ pp[$1] = $2 }
+	    END { for (p in pp) if (!(pp[p] in pp)) n++; print n + 0 }'
 }
 
 standby_serving() {
@@ -355,10 +370,12 @@ f_watchkill() {
 gwkill_job() {
 	_end=$(($(now_ms) + 5000))
 	while [ "$(now_ms)" -lt "$_end" ]; do
-		_g=$(gateway_groups | head -n 1)
-		if [ -n "$_g" ] && [ "$_g" -gt 1 ]; then
-			kill -s KILL -- "-$_g" 2>/dev/null
-			ev "fault: kill -9 the standby's gateway (process group $_g)"
+		_gs=$(gateway_groups | tr '\n' ' ')
+		if [ -n "$_gs" ]; then
+			for _g in $_gs; do
+				[ "$_g" -le 1 ] || kill -s KILL -- "-$_g" 2>/dev/null
+			done
+			ev "fault: kill -9 the standby's gateway (process groups ${_gs% })"
 			count gwkill ok
 			return 0
 		fi
@@ -408,16 +425,26 @@ f_ro() {
 		RO_DEPTH=$((RO_DEPTH + 1))
 		[ "$RO_DEPTH" = 1 ] || return 0
 		flag_on ro
-		if mount --bind "$SD" "$SD" 2>>"$RUN/mount.err" &&
-		    mount -o remount,bind,ro "$SD" 2>>"$RUN/mount.err"; then
-			RO_MOUNTED=1
-			ev "fault: STATE_DIR read-only"
-			count ro ok
-		else
-			ev "fault: STATE_DIR read-only: mount failed: $(tail -n 1 "$RUN/mount.err") (no-op)"
-			[ "${RO_MOUNTED:-0}" = 1 ] || umount "$SD" 2>/dev/null
+		if ! mount --bind "$SD" "$SD" 2>>"$RUN/mount.err"; then
+			ev "fault: STATE_DIR read-only: bind mount failed: $(tail -n 1 "$RUN/mount.err") (no-op)"
 			count ro noop
+			return 0
 		fi
+		RO_MOUNTED=1
+		# EBUSY while a file is open for writing through the new mount
+		# (ocf writing its state that very moment): try again
+		_i=0
+		until mount -o remount,bind,ro "$SD" 2>>"$RUN/mount.err"; do
+			_i=$((_i + 1))
+			if [ "$_i" -ge 20 ]; then
+				ev "fault: STATE_DIR read-only: remount failed: $(tail -n 1 "$RUN/mount.err") (no-op)"
+				count ro noop
+				return 0
+			fi
+			sleep 0.05
+		done
+		ev "fault: STATE_DIR read-only"
+		count ro ok
 		return 0
 	fi
 	RO_DEPTH=$((RO_DEPTH - 1))
@@ -569,7 +596,7 @@ i4_violation() {
 i3_consistent() {
 	_role=$(state_get ROLE) || _role='(unreadable)'
 	_tr=$(state_get TRANSITION)
-	_ng=$(gateway_groups | wc -l | tr -d ' ')
+	_ng=$(gateway_count)
 	if standby_serving; then _srv=serving; else _srv=silent; fi
 	I3_WHY="ROLE=$_role TRANSITION=$_tr gateways=$_ng local gateway $_srv"
 	[ -z "$_tr" ] || return 1
@@ -619,7 +646,7 @@ check_quiet() {
 	done
 	[ -z "$_extra" ] ||
 		i4_violation "processes left over after the quiet period:$_extra"
-	_ng=$(gateway_groups | wc -l | tr -d ' ')
+	_ng=$(gateway_count)
 	[ "$_ng" -le 1 ] || i4_violation "$_ng gateway instances after the quiet period"
 	# I4: zombies the watcher does not reap
 	if [ -n "$_w" ] && pid_alive "$_w"; then

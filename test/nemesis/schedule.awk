@@ -14,8 +14,10 @@
 #     error500, notready, draining or hang, then ready again) or partition
 #     (the veth link between the nodes down, then up); a quarter of them
 #     are blips of 0.3-1.5 s, the others last 3-15 s;
-#   - 5 to 8 other faults at random instants: watchkill, gwkill, promote
-#     FORCE, demote, full MS, ro MS, clock COIN, lock MS.
+#   - 5 to 8 other faults at random instants, half of them aimed at the
+#     start or the end of a primary episode (-1 s .. +4 s), where the
+#     standby decides and makes its transitions: watchkill, gwkill, promote
+#     FORCE, demote, full (1-15 s), ro (1-15 s), clock COIN, lock MS.
 # Every fault that lasts ends within the window.
 #
 # Output, one event a line, sorted by cycle then time:
@@ -88,6 +90,16 @@ BEGIN {
 		for (i = 0; i < k; i++) {
 			kind = other[1 + below(nother)]
 			at = below(W - 1000)
+			# half of them aimed at the edges of a primary episode,
+			# where the standby is deciding or in a transition
+			if (neps > 0 && below(2) == 0) {
+				e = 1 + below(neps)
+				at = (below(2) ? ep_t[e] + ep_d[e] : ep_t[e]) - 1000 + below(5001)
+				if (at < 0)
+					at = 0
+				if (at > W - 1000)
+					at = W - 1000
+			}
 			id++
 			if (kind == "gwkill") {
 				# aimed into a long primary episode, when the standby
@@ -102,7 +114,7 @@ BEGIN {
 			} else if (kind == "promote") {
 				emit(at, "begin", id, kind, below(2))
 			} else if (kind == "full" || kind == "ro") {
-				dur = 1000 + below(9001)
+				dur = 1000 + below(14001)
 				if (at + dur > W - 500)
 					dur = W - 500 - at
 				if (dur < 200)
