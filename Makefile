@@ -94,7 +94,8 @@ unit: $(UNITS)
 # cppcheck: declarations stay at the top of a block (style(9)), hence no
 # variableScope; shellcheck: every shell script of the tree; layers.sh:
 # no file of lib/ includes a header of a layer above its own (lib/README)
-SH_FILES = configure .ci/run $(wildcard test/*.sh test/fuzz/*.sh bench/*.sh) \
+SH_FILES = configure .ci/run \
+	$(wildcard test/*.sh test/fuzz/*.sh test/nemesis/*.sh bench/*.sh) \
 	$(shell grep -l '^\#!/bin/sh' scripts/* 2>/dev/null)
 lint:
 	cppcheck -q --enable=warning,style,performance,portability \
@@ -134,6 +135,19 @@ bench: all $(HELPERS)
 	@OCF_BIN=$(abspath $(B)) sh bench/run.sh
 
 .PHONY: demo bench
+
+# make nemesis: the randomized fault test of test/nemesis/ (root; see its
+# README): DURATION seconds of faults (default 1800) from SEED (default:
+# random, printed at start; `make nemesis SEED=N` replays a run);
+# FAULTS=k1,k2 keeps only those fault kinds
+DURATION ?= 1800
+SEED ?=
+FAULTS ?=
+nemesis: all $(HELPERS)
+	@sh test/install-deps.sh
+	@OCF_BIN=$(abspath $(B)) DURATION=$(DURATION) SEED=$(SEED) \
+		FAULTS=$(FAULTS) sh test/nemesis/run.sh
+.PHONY: nemesis
 
 # make fuzz: each libFuzzer target of test/fuzz for FUZZ_SECONDS (clang)
 FUZZ_SECONDS ?= 300

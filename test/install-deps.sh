@@ -27,8 +27,10 @@ need mandoc mandoc
 need valgrind valgrind
 need clang clang
 need npm npm
-# libfaketime (LD_PRELOAD) steps the wall clock of one process: t7011
+# libfaketime (LD_PRELOAD) steps the wall clock of one process: t7011 and
+# make nemesis; namespaces for the nemesis (util-linux)
 need faketime faketime
+need unshare util-linux
 command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
 if [ "${1:-}" = --all ]; then
 	need cc build-essential
