@@ -40,7 +40,8 @@ struct ocf_state {
 	long gateway_pid;		/* GATEWAY_PID: GATEWAY_CMD leader = pgid */
 	unsigned long long gateway_start; /* GATEWAY_START: its /proc start time */
 	char last_error[512];		/* LAST_ERROR */
-	char flap_times[OCF_FLAP_KEEP * 12]; /* FLAP_TIMES: uptimes of recent automatic transitions */
+	/* FLAP_TIMES: uptimes of the recent automatic transitions */
+	char flap_times[OCF_FLAP_KEEP * 12];
 	int latched;			/* LATCHED: flap breaker tripped */
 	char pull[16];			/* PULL: last workspace pull: ok warning critical */
 	double pull_at;			/* PULL_AT */

@@ -211,7 +211,8 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct ocf_memory *m)
 	int n, rc, latched = 0, unsaved, was;
 
 	memset(t, 0, sizeof(*t));
-	t->verdict = ocf_probe(ocf_config_probe(c, c->primary_url, c->probe_timeout, &o), &r);
+	ocf_config_probe(c, c->primary_url, c->probe_timeout, &o);
+	t->verdict = ocf_probe(&o, &r);
 	snprintf(t->reason, sizeof(t->reason), "%s", r.reason);
 
 	rc = ocf_txn_begin(&x, c->state_dir, OCF_WAIT_CHECK, m);
