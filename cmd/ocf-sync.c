@@ -9,6 +9,7 @@
 #include "gitsync.h"
 #include "json.h"
 #include "log.h"
+#include "secrets.h"
 #include "state.h"
 #include "timeutil.h"
 

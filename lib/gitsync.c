@@ -1,24 +1,15 @@
 /*
- * Workspace sync through libgit2, in a forked worker (see gitsync.h).
- *
- * Why a worker: libgit2 1.5 has no connect or I/O timeout of its own, so
- * a remote that accepts and never speaks would hold a promotion forever;
- * a child we can SIGKILL bounds it.  The same child is where we drop to
- * OPENCLAW_USER, so libgit2 writes files with the right owner and finds
- * that user's ~/.ssh and ~/.gitconfig.
+ * Workspace sync through libgit2, in the sync worker (worker.c says why
+ * a worker).  Everything that touches libgit2 runs there; the parent
+ * only reads the token and cleans the detail that comes back.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
-#include <poll.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +27,7 @@
 #include "lock.h"
 #include "state.h"
 #include "timeutil.h"
+#include "worker.h"
 
 /* seconds to wait for the state lock: a transition holds it for long */
 #define SAVE_LOCK_WAIT 5.0
@@ -43,195 +35,6 @@
 /* libgit2 asks again after every failed credential; stop it */
 #define MAX_CRED_CALLS 8
 #define TOKEN_MAX 4096
-
-/* ---- the worker ---------------------------------------------------- */
-
-static int phase_fd = -1;
-
-void
-ocf_sync_phase(int local)
-{
-	char b = local ? 'l' : 'n';
-
-	if (phase_fd != -1 && write(phase_fd, &b, 1) != 1)
-		phase_fd = -1;	/* the parent is gone: finish anyway */
-}
-
-static void
-reply(struct ocf_sync_reply *rep, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-reply(struct ocf_sync_reply *rep, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	rep->status = status;
-	va_start(ap, fmt);
-	vsnprintf(rep->detail, sizeof(rep->detail), fmt, ap);
-	va_end(ap);
-}
-
-/* when we are root: initgroups, setgid, setuid to user, HOME from passwd */
-static int
-become_user(const char *user, char *err, size_t len)
-{
-	struct passwd *pw;
-	char name[256], home[1024];
-	uid_t uid;
-	gid_t gid;
-
-	if (geteuid() != 0 || user[0] == '\0')
-		return 0;
-	if ((pw = getpwnam(user)) == NULL) {
-		snprintf(err, len, "no such user '%s' (OPENCLAW_USER)", user);
-		return -1;
-	}
-	/* initgroups() may reuse getpw*'s static buffer */
-	snprintf(name, sizeof(name), "%s", pw->pw_name);
-	snprintf(home, sizeof(home), "%s", pw->pw_dir);
-	uid = pw->pw_uid;
-	gid = pw->pw_gid;
-	if (initgroups(name, gid) == -1 || setgid(gid) == -1 ||
-	    setuid(uid) == -1) {
-		snprintf(err, len, "unable to switch to user '%s': %s", user,
-		    strerror(errno));
-		return -1;
-	}
-	if (uid != 0 && setuid(0) != -1) {
-		snprintf(err, len, "unable to drop root for user '%s'", user);
-		return -1;
-	}
-	if (setenv("HOME", home, 1) == -1 || setenv("USER", name, 1) == -1 ||
-	    setenv("LOGNAME", name, 1) == -1) {
-		snprintf(err, len, "unable to set HOME: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void __attribute__((noreturn))
-worker_child(const struct ocf_config *c, ocf_sync_fn fn, void *arg, int fd)
-{
-	struct ocf_sync_reply rep;
-	char msg[1 + sizeof(rep)];
-
-	signal(SIGPIPE, SIG_IGN);
-	phase_fd = fd;
-	memset(&rep, 0, sizeof(rep));
-	rep.status = OCF_CRITICAL;
-	rep.ahead = rep.behind = -1;
-	if (become_user(c->openclaw_user, rep.detail,
-	    sizeof(rep.detail)) == -1)
-		rep.status = OCF_UNKNOWN;
-	else
-		fn(c, arg, &rep);
-	msg[0] = 'r';
-	memcpy(msg + 1, &rep, sizeof(rep));
-	/* smaller than PIPE_BUF, so one write; nobody to tell if it fails */
-	if (write(fd, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
-		_exit(1);
-	_exit(0);
-}
-
-/* read phase bytes and the reply until EOF or the deadline; 1 on timeout */
-static int
-worker_read(int fd, double timeout, struct ocf_sync_reply *rep, size_t *got)
-{
-	unsigned char *out = (unsigned char *)rep;
-	char buf[512];
-	double start = ocf_mono();
-	int inreply = 0, local = 0;
-
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		double left;
-		ssize_t n;
-
-		left = start + (local ? 2 * timeout : timeout) - ocf_mono();
-		if (left <= 0)
-			return 1;
-		ocf_idle();	/* a long fetch must not look like a hung watcher */
-		if (poll(&p, 1, left > 0.5 ? 500 : (int)(left * 1000) + 1) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (p.revents == 0)
-			continue;
-		if ((n = read(fd, buf, sizeof(buf))) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			return 0;
-		for (ssize_t i = 0; i < n; i++) {
-			if (inreply) {
-				if (*got < sizeof(*rep))
-					out[(*got)++] = (unsigned char)buf[i];
-			} else if (buf[i] == 'l')
-				local = 1;
-			else if (buf[i] == 'n')
-				local = 0;
-			else if (buf[i] == 'r')
-				inreply = 1;
-		}
-	}
-}
-
-int
-ocf_sync_worker(const struct ocf_config *c, ocf_sync_fn fn, void *arg,
-    double timeout, struct ocf_sync_reply *rep)
-{
-	struct ocf_sync_reply got;
-	size_t n = 0;
-	pid_t pid;
-	int p[2], status, rc;
-
-	memset(rep, 0, sizeof(*rep));
-	rep->ahead = rep->behind = -1;
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		reply(rep, OCF_CRITICAL, "unable to create a pipe: %s",
-		    strerror(errno));
-		return rep->status;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == -1) {
-		reply(rep, OCF_CRITICAL, "unable to fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return rep->status;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		worker_child(c, fn, arg, p[1]);
-	}
-	close(p[1]);
-	memset(&got, 0, sizeof(got));
-	rc = worker_read(p[0], timeout, &got, &n);
-	close(p[0]);
-	if (rc != 0)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (rc == 1)
-		reply(rep, OCF_CRITICAL, "timed out after %gs", timeout);
-	else if (n == sizeof(got)) {
-		*rep = got;
-		rep->detail[sizeof(rep->detail) - 1] = '\0';
-	} else if (rc == -1)
-		reply(rep, OCF_CRITICAL, "lost the worker: %s",
-		    strerror(errno));
-	else if (WIFSIGNALED(status))
-		reply(rep, OCF_CRITICAL, "worker killed by signal %d",
-		    WTERMSIG(status));
-	else
-		reply(rep, OCF_CRITICAL, "worker exited with status %d",
-		    WEXITSTATUS(status));
-	return rep->status;
-}
 
 /* ---- one-line details that never show a credential ----------------- */
 
@@ -729,7 +532,7 @@ ws_close(struct ws *w)
 }
 
 static int
-ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_reply *rep)
+ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_result *rep)
 {
 	git_reference *h = NULL;
 	const char *t;
@@ -739,31 +542,31 @@ ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_reply *rep)
 	e = git_repository_open_ext(&w->repo, c->workspace,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (e == GIT_ENOTFOUND) {
-		reply(rep, OCF_UNKNOWN, "'%s' is not a git repository "
+		ocf_sync_set(rep, OCF_UNKNOWN, "'%s' is not a git repository "
 		    "(WORKSPACE)", c->workspace);
 		return -1;
 	}
 	if (e < 0) {
-		reply(rep, OCF_UNKNOWN, "unable to open '%s': %s",
+		ocf_sync_set(rep, OCF_UNKNOWN, "unable to open '%s': %s",
 		    c->workspace, gerr(NULL));
 		return -1;
 	}
 	if (git_repository_is_bare(w->repo)) {
-		reply(rep, OCF_UNKNOWN, "'%s' is a bare repository, not a "
-		    "checkout", c->workspace);
+		ocf_sync_set(rep, OCF_UNKNOWN, "'%s' is a bare repository, "
+		    "not a checkout", c->workspace);
 		return -1;
 	}
 	if (git_reference_lookup(&h, w->repo, "HEAD") < 0) {
-		reply(rep, OCF_UNKNOWN, "unable to read HEAD of '%s': %s",
-		    c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_UNKNOWN, "unable to read HEAD of '%s': "
+		    "%s", c->workspace, gerr(NULL));
 		return -1;
 	}
 	if (git_reference_type(h) != GIT_REFERENCE_SYMBOLIC ||
 	    strncmp(t = git_reference_symbolic_target(h), "refs/heads/",
 	    11) != 0) {
 		git_reference_free(h);
-		reply(rep, OCF_UNKNOWN, "HEAD of '%s' is detached: check out "
-		    "a branch", c->workspace);
+		ocf_sync_set(rep, OCF_UNKNOWN, "HEAD of '%s' is detached: "
+		    "check out a branch", c->workspace);
 		return -1;
 	}
 	snprintf(w->lref, sizeof(w->lref), "%s", t);
@@ -777,8 +580,8 @@ ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_reply *rep)
 	    GIT_ENOTFOUND)
 		w->unborn = 1;
 	else if (e < 0) {
-		reply(rep, OCF_UNKNOWN, "unable to resolve '%s' in '%s': %s",
-		    w->lref, c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_UNKNOWN, "unable to resolve '%s' in "
+		    "'%s': %s", w->lref, c->workspace, gerr(NULL));
 		return -1;
 	}
 	return 0;
@@ -829,7 +632,7 @@ rewrite(git_config *cfg, const char *url, const char *suffix, char *out,
  */
 static int
 ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    struct ocf_sync_reply *rep)
+    struct ocf_sync_result *rep)
 {
 	git_remote_create_options o;
 	git_config *cfg = NULL;
@@ -840,8 +643,8 @@ ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	snprintf(key, sizeof(key), "remote.%s.url", c->sync_remote);
 	if (git_repository_config_snapshot(&cfg, w->repo) < 0 ||
 	    git_config_get_string_buf(&url, cfg, key) < 0) {
-		reply(rep, OCF_CRITICAL, "no remote '%s' in '%s' (SYNC_REMOTE)",
-		    c->sync_remote, c->workspace);
+		ocf_sync_set(rep, OCF_CRITICAL, "no remote '%s' in '%s' "
+		    "(SYNC_REMOTE)", c->sync_remote, c->workspace);
 		goto out;
 	}
 	snprintf(key, sizeof(key), "remote.%s.pushurl", c->sync_remote);
@@ -861,8 +664,8 @@ ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	if (git_remote_create_with_opts(&w->remote, furl, &o) < 0 ||
 	    (strcmp(purl, furl) != 0 &&
 	    git_remote_set_instance_pushurl(w->remote, purl) < 0)) {
-		reply(rep, OCF_CRITICAL, "unable to use remote '%s': %s",
-		    c->sync_remote, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to use remote '%s': "
+		    "%s", c->sync_remote, gerr(NULL));
 		goto out;
 	}
 	g->fport = url_port(furl);
@@ -924,7 +727,7 @@ missing_path(struct ws *w, const struct gctx *g)
  */
 static int
 fetch(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    git_oid *tip, struct ocf_sync_reply *rep)
+    git_oid *tip, struct ocf_sync_result *rep)
 {
 	char spec[1024], *specp = spec, want[300];
 	git_strarray specs = { &specp, 1 };
@@ -942,7 +745,7 @@ fetch(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	ctx_reset(g);
 	g->port = g->fport;
-	ocf_sync_phase(0);
+	ocf_worker_phase(0);
 	e = git_remote_download(w->remote, &specs, &fo);
 	if (e == 0 && (e = git_remote_ls(&heads, &nheads, w->remote)) == 0)
 		for (size_t i = 0; i < nheads && !found; i++)
@@ -952,18 +755,18 @@ fetch(const struct ocf_config *c, struct ws *w, struct gctx *g,
 			}
 	git_remote_disconnect(w->remote);
 	if (e == 0) {
-		ocf_sync_phase(1);
+		ocf_worker_phase(1);
 		e = git_remote_update_tips(w->remote, &fo.callbacks, 1,
 		    GIT_REMOTE_DOWNLOAD_TAGS_NONE, "ocf-sync: fetch");
 	}
 	if (e < 0) {
-		reply(rep, OCF_CRITICAL, "unable to fetch '%s': %s",
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to fetch '%s': %s",
 		    c->sync_remote, missing_path(w, g));
 		return -1;
 	}
 	if (!found) {
-		reply(rep, OCF_CRITICAL, "remote '%s' has no branch '%s'",
-		    c->sync_remote, w->rbranch);
+		ocf_sync_set(rep, OCF_CRITICAL, "remote '%s' has no branch "
+		    "'%s'", c->sync_remote, w->rbranch);
 		return -1;
 	}
 	return 0;
@@ -978,7 +781,7 @@ plural(size_t n)
 /* checkout SAFE, then move the branch: the tree is known to be clean */
 static void
 fast_forward(const struct ocf_config *c, struct ws *w, const git_oid *to,
-    size_t n, struct ocf_sync_reply *rep)
+    size_t n, struct ocf_sync_result *rep)
 {
 	git_object *target = NULL;
 	git_reference *ref = NULL, *moved = NULL;
@@ -986,15 +789,15 @@ fast_forward(const struct ocf_config *c, struct ws *w, const git_oid *to,
 	char msg[700];
 	int e;
 
-	ocf_sync_phase(1);
+	ocf_worker_phase(1);
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co.checkout_strategy = GIT_CHECKOUT_SAFE;
 	snprintf(msg, sizeof(msg), "ocf-sync pull: fast-forward to %s/%s",
 	    c->sync_remote, w->rbranch);
 	if (git_object_lookup(&target, w->repo, to, GIT_OBJECT_COMMIT) < 0 ||
 	    git_checkout_tree(w->repo, target, &co) < 0) {
-		reply(rep, OCF_WARNING, "kept local changes: unable to "
-		    "fast-forward: %s", gerr(NULL));
+		ocf_sync_set(rep, OCF_WARNING, "kept local changes: unable "
+		    "to fast-forward: %s", gerr(NULL));
 		goto out;
 	}
 	if (w->unborn)
@@ -1002,16 +805,16 @@ fast_forward(const struct ocf_config *c, struct ws *w, const git_oid *to,
 	else if ((e = git_reference_lookup(&ref, w->repo, w->lref)) == 0)
 		e = git_reference_set_target(&moved, ref, to, msg);
 	if (e < 0) {
-		reply(rep, OCF_CRITICAL, "unable to update '%s': %s", w->lref,
-		    gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to update '%s': %s",
+		    w->lref, gerr(NULL));
 		goto out;
 	}
 	rep->ahead = rep->behind = 0;
 	if (w->unborn)
-		reply(rep, OCF_OK, "checked out %s/%s", c->sync_remote,
+		ocf_sync_set(rep, OCF_OK, "checked out %s/%s", c->sync_remote,
 		    w->rbranch);
 	else
-		reply(rep, OCF_OK, "fast-forwarded %zu commit%s", n,
+		ocf_sync_set(rep, OCF_OK, "fast-forwarded %zu commit%s", n,
 		    plural(n));
 out:
 	git_reference_free(moved);
@@ -1021,48 +824,49 @@ out:
 
 static void
 pull_decide(const struct ocf_config *c, struct ws *w, const git_oid *tip,
-    struct ocf_sync_reply *rep)
+    struct ocf_sync_result *rep)
 {
 	size_t ahead = 0, behind = 0, dirty;
 
 	if (!w->unborn) {
 		if (git_oid_equal(&w->head, tip)) {
 			rep->ahead = rep->behind = 0;
-			reply(rep, OCF_OK, "up to date");
+			ocf_sync_set(rep, OCF_OK, "up to date");
 			return;
 		}
 		if (git_graph_ahead_behind(&ahead, &behind, w->repo, &w->head,
 		    tip) < 0) {
-			reply(rep, OCF_CRITICAL, "unable to compare with "
-			    "%s/%s: %s", c->sync_remote, w->rbranch,
+			ocf_sync_set(rep, OCF_CRITICAL, "unable to compare "
+			    "with %s/%s: %s", c->sync_remote, w->rbranch,
 			    gerr(NULL));
 			return;
 		}
 		rep->ahead = (int)ahead;
 		rep->behind = (int)behind;
 		if (ahead > 0) {
-			reply(rep, OCF_WARNING, "kept local work: ahead %zu, "
-			    "behind %zu", ahead, behind);
+			ocf_sync_set(rep, OCF_WARNING, "kept local work: "
+			    "ahead %zu, behind %zu", ahead, behind);
 			return;
 		}
 	}
 	if (dirty_count(w, &dirty) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to read the status of '%s': "
-		    "%s", c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to read the status "
+		    "of '%s': %s", c->workspace, gerr(NULL));
 		return;
 	}
 	if (dirty > 0) {
-		reply(rep, OCF_WARNING, "kept local changes: %zu file%s dirty "
-		    "(not fast-forwarded)", dirty, plural(dirty));
+		ocf_sync_set(rep, OCF_WARNING, "kept local changes: %zu "
+		    "file%s dirty (not fast-forwarded)", dirty, plural(dirty));
 		return;
 	}
 	fast_forward(c, w, tip, behind, rep);
 }
 
 static void
-do_pull(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
+do_pull(void *arg, struct ocf_sync_result *rep)
 {
 	struct gctx *g = arg;
+	const struct ocf_config *c = g->c;
 	struct ws w;
 	git_oid tip;
 
@@ -1117,7 +921,7 @@ utc_stamp(char *buf, size_t len, const char *fmt)
 /* git add -A (ignored files stay out) and commit; *files: what changed */
 static int
 commit_all(const struct ocf_config *c, struct ws *w, const char *node,
-    size_t *files, struct ocf_sync_reply *rep)
+    size_t *files, struct ocf_sync_result *rep)
 {
 	git_index *idx = NULL;
 	git_tree *tree = NULL;
@@ -1127,7 +931,7 @@ commit_all(const struct ocf_config *c, struct ws *w, const char *node,
 	char name[300], email[300], msg[400], when[32];
 	int rc = -1;
 
-	ocf_sync_phase(1);
+	ocf_worker_phase(1);
 	if (git_repository_index(&idx, w->repo) < 0 ||
 	    git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT, NULL,
 	    NULL) < 0 ||
@@ -1137,8 +941,8 @@ commit_all(const struct ocf_config *c, struct ws *w, const char *node,
 	    git_tree_lookup(&tree, w->repo, &tree_id) < 0 ||
 	    (!w->unborn && git_commit_lookup(&parent, w->repo,
 	    &w->head) < 0)) {
-		reply(rep, OCF_CRITICAL, "unable to stage the changes of "
-		    "'%s': %s", c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to stage the changes "
+		    "of '%s': %s", c->workspace, gerr(NULL));
 		goto out;
 	}
 	if (parent != NULL && git_oid_equal(&tree_id,
@@ -1155,8 +959,8 @@ commit_all(const struct ocf_config *c, struct ws *w, const char *node,
 	    git_commit_create(&id, w->repo, "HEAD", sig, sig, NULL, msg, tree,
 	    parent != NULL ? 1 : 0,
 	    (const git_commit **)(parent != NULL ? &parent : NULL)) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to commit in '%s': %s",
-		    c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to commit in '%s': "
+		    "%s", c->workspace, gerr(NULL));
 		goto out;
 	}
 	git_oid_cpy(&w->head, &id);
@@ -1184,7 +988,7 @@ push_one(struct ws *w, struct gctx *g, const char *dst)
 	callbacks(&po.callbacks, g);
 	ctx_reset(g);
 	g->port = g->pport;
-	ocf_sync_phase(0);
+	ocf_worker_phase(0);
 	e = git_remote_upload(w->remote, &specs, &po);
 	git_remote_disconnect(w->remote);
 	if (e == GIT_ENONFASTFORWARD)
@@ -1197,7 +1001,7 @@ push_one(struct ws *w, struct gctx *g, const char *dst)
 /* the remote moved on: our commits go to ocf/NODE, never over theirs */
 static void
 push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    const char *node, struct ocf_sync_reply *rep)
+    const char *node, struct ocf_sync_result *rep)
 {
 	char dst[600], stamp[32], why[256];
 	git_oid tip;
@@ -1211,7 +1015,7 @@ push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	if (git_oid_equal(&tip, &w->head) ||
 	    git_graph_descendant_of(w->repo, &tip, &w->head) == 1) {
 		rep->ahead = 0;
-		reply(rep, OCF_OK, "%s/%s already has our commits",
+		ocf_sync_set(rep, OCF_OK, "%s/%s already has our commits",
 		    c->sync_remote, w->rbranch);
 		return;
 	}
@@ -1227,23 +1031,23 @@ push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
 		rep->behind = (int)behind;
 	}
 	if (r != 0) {
-		reply(rep, OCF_CRITICAL, "remote moved on and unable to push "
-		    "to '%s': %s; the commits stay in '%s'", dst + 11,
+		ocf_sync_set(rep, OCF_CRITICAL, "remote moved on and unable "
+		    "to push to '%s': %s; the commits stay in '%s'", dst + 11,
 		    r == 1 ? g->rejected : gerr(g), c->workspace);
 		return;
 	}
 	if (why[0] != '\0')
-		reply(rep, OCF_WARNING, "%s/%s refused the push (%s); pushed "
-		    "to %s for merging", c->sync_remote, w->rbranch, why,
+		ocf_sync_set(rep, OCF_WARNING, "%s/%s refused the push (%s); "
+		    "pushed to %s for merging", c->sync_remote, w->rbranch, why,
 		    dst + 11);
 	else
-		reply(rep, OCF_WARNING, "remote moved on; pushed to %s for "
-		    "merging", dst + 11);
+		ocf_sync_set(rep, OCF_WARNING, "remote moved on; pushed to "
+		    "%s for merging", dst + 11);
 }
 
 static void
 push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    struct ocf_sync_reply *rep)
+    struct ocf_sync_result *rep)
 {
 	char node[128], dst[300], done[64] = "";
 	size_t files;
@@ -1251,13 +1055,13 @@ push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	int r, tracked;
 
 	if (git_repository_state(w->repo) != GIT_REPOSITORY_STATE_NONE) {
-		reply(rep, OCF_WARNING, "'%s' is in the middle of a merge or "
-		    "rebase: nothing committed", c->workspace);
+		ocf_sync_set(rep, OCF_WARNING, "'%s' is in the middle of a "
+		    "merge or rebase: nothing committed", c->workspace);
 		return;
 	}
 	if (dirty_count(w, &files) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to read the status of '%s': "
-		    "%s", c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to read the status "
+		    "of '%s': %s", c->workspace, gerr(NULL));
 		return;
 	}
 	node_name(c, node, sizeof(node));
@@ -1267,13 +1071,13 @@ push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
 		snprintf(done, sizeof(done), "committed %zu file%s; ", files,
 		    plural(files));
 	if (w->unborn) {
-		reply(rep, OCF_OK, "nothing to push");
+		ocf_sync_set(rep, OCF_OK, "nothing to push");
 		return;
 	}
 	tracked = git_reference_name_to_id(&track, w->repo, w->tref) == 0;
 	if (files == 0 && tracked && (git_oid_equal(&track, &w->head) ||
 	    git_graph_descendant_of(w->repo, &track, &w->head) == 1)) {
-		reply(rep, OCF_OK, "nothing to push");
+		ocf_sync_set(rep, OCF_OK, "nothing to push");
 		return;
 	}
 	snprintf(dst, sizeof(dst), "refs/heads/%s", w->rbranch);
@@ -1282,24 +1086,25 @@ push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
 
 		/* our remote is in-memory: move the tracking ref ourselves;
 		 * if that fails it is only stale, and the next push says so */
-		ocf_sync_phase(1);
+		ocf_worker_phase(1);
 		(void)git_reference_create(&ref, w->repo, w->tref, &w->head, 1,
 		    "ocf-sync: push");
 		git_reference_free(ref);
 		rep->ahead = 0;
-		reply(rep, OCF_OK, "%spushed to %s/%s", done, c->sync_remote,
-		    w->rbranch);
+		ocf_sync_set(rep, OCF_OK, "%spushed to %s/%s", done,
+		    c->sync_remote, w->rbranch);
 	} else if (r == -1)
-		reply(rep, OCF_CRITICAL, "%sunable to push to '%s': %s",
-		    done, c->sync_remote, gerr(g));
+		ocf_sync_set(rep, OCF_CRITICAL, "%sunable to push to '%s': "
+		    "%s", done, c->sync_remote, gerr(g));
 	else
 		push_aside(c, w, g, node, rep);
 }
 
 static void
-do_push(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
+do_push(void *arg, struct ocf_sync_result *rep)
 {
 	struct gctx *g = arg;
+	const struct ocf_config *c = g->c;
 	struct ws w;
 
 	git_libgit2_init();
@@ -1313,44 +1118,45 @@ do_push(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
 /* ---- status -------------------------------------------------------- */
 
 static void
-do_status(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
+do_status(void *arg, struct ocf_sync_result *rep)
 {
+	const struct gctx *g = arg;
+	const struct ocf_config *c = g->c;
 	struct ws w;
 	git_oid track;
 	size_t ahead = 0, behind = 0, dirty = 0;
 	char extra[64] = "";
 
-	(void)arg;
 	git_libgit2_init();
 	if (ws_open(c, &w, rep) == -1)
 		goto out;
 	if (dirty_count(&w, &dirty) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to read the status of '%s': "
-		    "%s", c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to read the status "
+		    "of '%s': %s", c->workspace, gerr(NULL));
 		goto out;
 	}
 	if (dirty > 0)
 		snprintf(extra, sizeof(extra), "; %zu file%s dirty", dirty,
 		    plural(dirty));
 	if (git_reference_name_to_id(&track, w.repo, w.tref) < 0) {
-		reply(rep, OCF_WARNING, "no %s/%s yet (never fetched)%s",
-		    c->sync_remote, w.rbranch, extra);
+		ocf_sync_set(rep, OCF_WARNING, "no %s/%s yet (never "
+		    "fetched)%s", c->sync_remote, w.rbranch, extra);
 		goto out;
 	}
 	if (!w.unborn && git_graph_ahead_behind(&ahead, &behind, w.repo,
 	    &w.head, &track) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to compare with %s/%s: %s",
-		    c->sync_remote, w.rbranch, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to compare with "
+		    "%s/%s: %s", c->sync_remote, w.rbranch, gerr(NULL));
 		goto out;
 	}
 	if (w.unborn)
-		reply(rep, OCF_WARNING, "no commit yet%s", extra);
+		ocf_sync_set(rep, OCF_WARNING, "no commit yet%s", extra);
 	else if (ahead == 0 && behind == 0 && dirty == 0)
-		reply(rep, OCF_OK, "up to date with %s/%s", c->sync_remote,
-		    w.rbranch);
+		ocf_sync_set(rep, OCF_OK, "up to date with %s/%s",
+		    c->sync_remote, w.rbranch);
 	else
-		reply(rep, OCF_WARNING, "ahead %zu, behind %zu%s", ahead,
-		    behind, extra);
+		ocf_sync_set(rep, OCF_WARNING, "ahead %zu, behind %zu%s",
+		    ahead, behind, extra);
 	if (!w.unborn) {
 		rep->ahead = (int)ahead;
 		rep->behind = (int)behind;
@@ -1408,43 +1214,42 @@ read_token(const char *path, char *buf, size_t len, char *err,
 }
 
 static int
-run_git(const struct ocf_config *c, ocf_sync_fn fn, int token,
+run_git(const struct ocf_config *c, ocf_worker_fn fn, int token,
     const char *kept, struct ocf_sync_result *r, int *ahead, int *behind)
 {
-	struct ocf_sync_reply rep;
 	struct gctx *g;
 	struct passwd *pw;
 
-	if ((g = calloc(1, sizeof(*g))) == NULL) {
-		r->status = OCF_CRITICAL;
-		snprintf(r->detail, sizeof(r->detail), "out of memory");
-		return r->status;
+	memset(r, 0, sizeof(*r));
+	r->ahead = r->behind = -1;
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		ocf_sync_set(r, OCF_CRITICAL, "out of memory");
+	else if (token && read_token(c->git_token_file, g->token,
+	    sizeof(g->token), r->detail, sizeof(r->detail)) == -1)
+		r->status = OCF_UNKNOWN;
+	else {
+		g->c = c;
+		/* the user name ssh offers when the URL has none, as ssh(1)
+		 * would */
+		if (geteuid() == 0 && c->openclaw_user[0] != '\0')
+			snprintf(g->user, sizeof(g->user), "%s",
+			    c->openclaw_user);
+		else if ((pw = getpwuid(geteuid())) != NULL)
+			snprintf(g->user, sizeof(g->user), "%s", pw->pw_name);
+		if (ocf_worker_run(c->openclaw_user, fn, g, c->sync_timeout,
+		    r) == OCF_CRITICAL &&
+		    strncmp(r->detail, "timed out", 9) == 0)
+			ocf_sync_set(r, OCF_CRITICAL, "timed out after %gs "
+			    "(SYNC_TIMEOUT) talking to '%.100s'; %s",
+			    c->sync_timeout, c->sync_remote, kept);
+		clean_line(r->detail, sizeof(r->detail), g->token);
+		explicit_bzero(g->token, sizeof(g->token));
 	}
-	g->c = c;
-	if (token && read_token(c->git_token_file, g->token,
-	    sizeof(g->token), r->detail, sizeof(r->detail)) == -1) {
-		free(g);
-		return r->status = OCF_UNKNOWN;
-	}
-	/* the user name ssh offers when the URL has none, as ssh(1) would */
-	if (geteuid() == 0 && c->openclaw_user[0] != '\0')
-		snprintf(g->user, sizeof(g->user), "%s", c->openclaw_user);
-	else if ((pw = getpwuid(geteuid())) != NULL)
-		snprintf(g->user, sizeof(g->user), "%s", pw->pw_name);
-	if (ocf_sync_worker(c, fn, g, c->sync_timeout, &rep) == OCF_CRITICAL &&
-	    strncmp(rep.detail, "timed out", 9) == 0)
-		snprintf(rep.detail, sizeof(rep.detail), "timed out after %gs "
-		    "(SYNC_TIMEOUT) talking to '%.100s'; %s", c->sync_timeout,
-		    c->sync_remote, kept);
-	clean_line(rep.detail, sizeof(rep.detail), g->token);
-	explicit_bzero(g->token, sizeof(g->token));
 	free(g);
-	r->status = rep.status;
-	snprintf(r->detail, sizeof(r->detail), "%s", rep.detail);
 	if (ahead != NULL)
-		*ahead = rep.ahead;
+		*ahead = r->ahead;
 	if (behind != NULL)
-		*behind = rep.behind;
+		*behind = r->behind;
 	return r->status;
 }
 

@@ -11,6 +11,7 @@
 #include "lock.h"
 #include "log.h"
 #include "probe.h"
+#include "secrets.h"
 #include "spawn.h"
 #include "state.h"
 #include "timeutil.h"
