@@ -6,12 +6,10 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +22,7 @@
 #include "config.h"
 #include "exitcode.h"
 #include "gitsync.h"
+#include "knownhosts.h"
 #include "lock.h"
 #include "state.h"
 #include "timeutil.h"
@@ -75,261 +74,6 @@ clean_line(char *s, size_t len, const char *secret)
 	}
 	out[o] = '\0';
 	snprintf(s, len, "%s", out);
-}
-
-/* ---- SHA-1 and HMAC, for hashed known_hosts entries ----------------- */
-
-struct sha1 {
-	uint32_t h[5];
-	uint64_t n;
-	unsigned char b[64];
-};
-
-#define ROL(x, k) (((x) << (k)) | ((x) >> (32 - (k))))
-
-static void
-sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], t;
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 80; i++)
-		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	for (int i = 0; i < 80; i++) {
-		if (i < 20)
-			t = ((b & c) | (~b & d)) + 0x5a827999;
-		else if (i < 40)
-			t = (b ^ c ^ d) + 0x6ed9eba1;
-		else if (i < 60)
-			t = ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc;
-		else
-			t = (b ^ c ^ d) + 0xca62c1d6;
-		t += ROL(a, 5) + e + w[i];
-		e = d;
-		d = c;
-		c = ROL(b, 30);
-		b = a;
-		a = t;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-}
-
-static void
-sha1_init(struct sha1 *s)
-{
-	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
-	    0x10325476, 0xc3d2e1f0 };
-
-	memcpy(s->h, iv, sizeof(iv));
-	s->n = 0;
-}
-
-static void
-sha1_update(struct sha1 *s, const unsigned char *p, size_t len)
-{
-	while (len-- > 0) {
-		s->b[s->n++ % 64] = *p++;
-		if (s->n % 64 == 0)
-			sha1_block(s->h, s->b);
-	}
-}
-
-static void
-sha1_final(struct sha1 *s, unsigned char out[20])
-{
-	uint64_t bits = s->n * 8;
-	unsigned char pad = 0x80, len[8];
-
-	sha1_update(s, &pad, 1);
-	pad = 0;
-	while (s->n % 64 != 56)
-		sha1_update(s, &pad, 1);
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(s, len, 8);
-	for (int i = 0; i < 20; i++)
-		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
-static void
-hmac_sha1(const unsigned char *key, size_t klen, const char *msg,
-    unsigned char out[20])
-{
-	unsigned char k[64] = { 0 }, pad[64], inner[20];
-	struct sha1 s;
-
-	if (klen > 64) {
-		sha1_init(&s);
-		sha1_update(&s, key, klen);
-		sha1_final(&s, k);
-	} else
-		memcpy(k, key, klen);
-	for (int i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha1_init(&s);
-	sha1_update(&s, pad, 64);
-	sha1_update(&s, (const unsigned char *)msg, strlen(msg));
-	sha1_final(&s, inner);
-	for (int i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha1_init(&s);
-	sha1_update(&s, pad, 64);
-	sha1_update(&s, inner, 20);
-	sha1_final(&s, out);
-}
-
-/* ---- known_hosts ---------------------------------------------------- */
-
-/* decode base64 (no whitespace inside); length, or -1 */
-static long
-b64dec(const char *s, size_t slen, unsigned char *out, size_t outlen)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t acc = 0;
-	size_t o = 0;
-	int bits = 0;
-
-	for (size_t i = 0; i < slen && s[i] != '='; i++) {
-		const char *q = memchr(tab, s[i], 64);
-
-		if (q == NULL || s[i] == '\0')
-			return -1;
-		acc = acc << 6 | (uint32_t)(q - tab);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o == outlen)
-				return -1;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return (long)o;
-}
-
-/* OpenSSH's patterns: '*' and '?' only ('[' is literal: "[host]:port") */
-static int
-wild_match(const char *p, const char *s)
-{
-	for (; *p != '\0'; p++, s++) {
-		if (*p == '*') {
-			for (;; s++) {
-				if (wild_match(p + 1, s))
-					return 1;
-				if (*s == '\0')
-					return 0;
-			}
-		}
-		if (*s == '\0' || (*p != '?' && tolower((unsigned char)*p) !=
-		    tolower((unsigned char)*s)))
-			return 0;
-	}
-	return *s == '\0';
-}
-
-/* one host pattern list against "host" or "[host]:port"; 1 if it matches */
-static int
-kh_host_match(char *pats, const char *name)
-{
-	unsigned char salt[64], want[20], got[20];
-	char *pat, *save = NULL;
-	int found = 0;
-
-	if (strncmp(pats, "|1|", 3) == 0) {
-		char *s = pats + 3, *h = strchr(s, '|');
-		long sl;
-
-		if (h == NULL || (sl = b64dec(s, (size_t)(h - s), salt,
-		    sizeof(salt))) < 0 || b64dec(h + 1, strlen(h + 1), want,
-		    sizeof(want)) != 20)
-			return 0;
-		hmac_sha1(salt, (size_t)sl, name, got);
-		return memcmp(want, got, 20) == 0;
-	}
-	for (pat = strtok_r(pats, ",", &save); pat != NULL;
-	    pat = strtok_r(NULL, ",", &save)) {
-		int neg = *pat == '!';
-
-		if (!wild_match(pat + neg, name))
-			continue;
-		if (neg)
-			return 0;
-		found = 1;
-	}
-	return found;
-}
-
-/*
- * Check a host key against an OpenSSH known_hosts file: plain and hashed
- * names, patterns, "[host]:port" for other ports than 22, @revoked.
- * Returns 0 when a line matches, -1 with why filled otherwise.
- */
-static int
-kh_check(const char *file, const char *host, int port,
-    const unsigned char *key, size_t keylen, char *why, size_t len)
-{
-	unsigned char blob[8192];
-	char name[300], *line = NULL, *f[4], *save;
-	size_t cap = 0;
-	int seen = 0, match = 0, revoked = 0;
-	FILE *fp;
-
-	if (port == 22)
-		snprintf(name, sizeof(name), "%s", host);
-	else
-		snprintf(name, sizeof(name), "[%s]:%d", host, port);
-	if ((fp = fopen(file, "re")) == NULL) {
-		snprintf(why, len, "unable to read '%s' (SSH_KNOWN_HOSTS): %s",
-		    file, strerror(errno));
-		return -1;
-	}
-	while (getline(&line, &cap, fp) != -1) {
-		int n = 0, marker;
-		long bl;
-
-		save = NULL;
-		for (char *w = strtok_r(line, " \t\r\n", &save); w != NULL &&
-		    n < 4; w = strtok_r(NULL, " \t\r\n", &save))
-			f[n++] = w;
-		if (n < 3 || f[0][0] == '#')
-			continue;
-		marker = f[0][0] == '@';
-		if (marker && n < 4)
-			continue;
-		if (marker && strcmp(f[0], "@revoked") != 0)
-			continue;	/* @cert-authority: not supported */
-		if (!kh_host_match(f[marker], name))
-			continue;
-		seen = 1;
-		bl = b64dec(f[marker + 2], strlen(f[marker + 2]), blob,
-		    sizeof(blob));
-		if (bl < 0 || (size_t)bl != keylen || memcmp(blob, key, keylen))
-			continue;
-		if (marker)
-			revoked = 1;
-		else
-			match = 1;
-	}
-	free(line);
-	fclose(fp);
-	if (match && !revoked)
-		return 0;
-	if (revoked)
-		snprintf(why, len, "host key of '%s' is revoked in '%s'",
-		    name, file);
-	else if (seen)
-		snprintf(why, len, "host key of '%s' does not match '%s' "
-		    "(SSH_KNOWN_HOSTS): refusing to connect", name, file);
-	else
-		snprintf(why, len, "host '%s' is not in '%s' (SSH_KNOWN_HOSTS)",
-		    name, file);
-	return -1;
 }
 
 /* ---- libgit2 callbacks ---------------------------------------------- */
@@ -447,7 +191,7 @@ cert_cb(git_cert *cert, int valid, const char *host, void *payload)
 	if (!(hk->type & GIT_CERT_SSH_RAW) || hk->hostkey == NULL)
 		return refuse(g, GIT_ECERTIFICATE, "host key of '%s' cannot "
 		    "be checked", host);
-	if (kh_check(g->c->ssh_known_hosts, host, g->port,
+	if (ocf_kh_check(g->c->ssh_known_hosts, host, g->port,
 	    (const unsigned char *)hk->hostkey, hk->hostkey_len, g->why,
 	    sizeof(g->why)) == -1) {
 		git_error_set_str(GIT_ERROR_SSH, g->why);
