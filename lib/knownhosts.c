@@ -1,174 +1,91 @@
 #include <ctype.h>
 #include <errno.h>
-#include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "knownhosts.h"
 
 /* the longest key blob we decode; an RSA-16384 key is 2 KiB */
 #define KEY_MAX 8192
+/* ssh-keygen -H writes 20 bytes of salt; more is taken, up to this */
+#define SALT_MAX 64
+#define SHA1_LEN 20
 
-/* SHA-1 and HMAC, for hashed host names */
+/* room to decode n bytes into: EVP_DecodeBlock writes the padding out
+ * as zero bytes */
+#define B64_ROOM(n) (((n) + 2) / 3 * 3)
 
-struct sha1 {
-	uint32_t h[5];
-	uint64_t n;
-	unsigned char b[64];
-};
-
-#define ROL(x, k) (((x) << (k)) | ((x) >> (32 - (k))))
-
-static void
-sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], t;
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 80; i++)
-		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	for (int i = 0; i < 80; i++) {
-		if (i < 20)
-			t = ((b & c) | (~b & d)) + 0x5a827999;
-		else if (i < 40)
-			t = (b ^ c ^ d) + 0x6ed9eba1;
-		else if (i < 60)
-			t = ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc;
-		else
-			t = (b ^ c ^ d) + 0xca62c1d6;
-		t += ROL(a, 5) + e + w[i];
-		e = d;
-		d = c;
-		c = ROL(b, 30);
-		b = a;
-		a = t;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-}
-
-static void
-sha1_init(struct sha1 *s)
-{
-	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
-	    0x10325476, 0xc3d2e1f0 };
-
-	memcpy(s->h, iv, sizeof(iv));
-	s->n = 0;
-}
-
-static void
-sha1_update(struct sha1 *s, const unsigned char *p, size_t len)
-{
-	while (len-- > 0) {
-		s->b[s->n++ % 64] = *p++;
-		if (s->n % 64 == 0)
-			sha1_block(s->h, s->b);
-	}
-}
-
-static void
-sha1_final(struct sha1 *s, unsigned char out[20])
-{
-	uint64_t bits = s->n * 8;
-	unsigned char pad = 0x80, len[8];
-
-	sha1_update(s, &pad, 1);
-	pad = 0;
-	while (s->n % 64 != 56)
-		sha1_update(s, &pad, 1);
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(s, len, 8);
-	for (int i = 0; i < 20; i++)
-		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
-static void
-hmac_sha1(const unsigned char *key, size_t klen, const char *msg,
-    unsigned char out[20])
-{
-	unsigned char k[64] = { 0 }, pad[64], inner[20];
-	struct sha1 s;
-
-	if (klen > 64) {
-		sha1_init(&s);
-		sha1_update(&s, key, klen);
-		sha1_final(&s, k);
-	} else
-		memcpy(k, key, klen);
-	for (int i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha1_init(&s);
-	sha1_update(&s, pad, 64);
-	sha1_update(&s, (const unsigned char *)msg, strlen(msg));
-	sha1_final(&s, inner);
-	for (int i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha1_init(&s);
-	sha1_update(&s, pad, 64);
-	sha1_update(&s, inner, 20);
-	sha1_final(&s, out);
-}
-
-/* decode base64 (no whitespace inside); length, or -1 */
+/*
+ * Base64 as OpenSSH writes it, and as its decoder wants it: groups of
+ * four, '=' only at the end.  EVP_DecodeBlock alone would skip blanks
+ * and read a '=' anywhere as zero bits.  out holds B64_ROOM(max) bytes.
+ * The length decoded, or -1 (also when it is more than max).
+ */
 static long
-b64dec(const char *s, size_t slen, unsigned char *out, size_t outlen)
+b64dec(const char *s, size_t slen, unsigned char *out, size_t max)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t acc = 0;
-	size_t o = 0;
-	int bits = 0;
+	size_t pad = 0;
+	int n;
 
-	for (size_t i = 0; i < slen && s[i] != '='; i++) {
-		const char *q = memchr(tab, s[i], 64);
-
-		if (q == NULL || s[i] == '\0')
+	if (slen == 0)
+		return 0;
+	if (slen % 4 != 0 || slen / 4 * 3 > B64_ROOM(max) || slen > INT_MAX)
+		return -1;
+	while (pad < 2 && s[slen - 1 - pad] == '=')
+		pad++;
+	for (size_t i = 0; i < slen - pad; i++)
+		if (s[i] == '\0' || memchr(tab, s[i], 64) == NULL)
 			return -1;
-		acc = acc << 6 | (uint32_t)(q - tab);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o == outlen)
-				return -1;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return (long)o;
+	if ((n = EVP_DecodeBlock(out, (const unsigned char *)s,
+	    (int)slen)) < 0 || (size_t)n - pad > max)
+		return -1;
+	return (long)((size_t)n - pad);
 }
 
-/* OpenSSH's patterns: '*' and '?' only ('[' is literal: "[host]:port") */
+/*
+ * OpenSSH's patterns: '*' and '?' only ('[' is literal: "[host]:port"),
+ * without case.  On a mismatch after a '*', only the latest '*' takes
+ * one more character: that finds every match, in time bounded by the
+ * product of the lengths, where recursion at every '*' is exponential.
+ */
 static int
 wild_match(const char *p, const char *s)
 {
-	for (; *p != '\0'; p++, s++) {
+	const char *star = NULL, *resume = NULL;
+
+	while (*s != '\0') {
 		if (*p == '*') {
-			for (;; s++) {
-				if (wild_match(p + 1, s))
-					return 1;
-				if (*s == '\0')
-					return 0;
-			}
-		}
-		if (*s == '\0' || (*p != '?' && tolower((unsigned char)*p) !=
-		    tolower((unsigned char)*s)))
+			star = ++p;
+			resume = s;
+		} else if (*p != '\0' && (*p == '?' ||
+		    tolower((unsigned char)*p) == tolower((unsigned char)*s))) {
+			p++;
+			s++;
+		} else if (star != NULL) {
+			p = star;
+			s = ++resume;
+		} else
 			return 0;
 	}
-	return *s == '\0';
+	while (*p == '*')
+		p++;
+	return *p == '\0';
 }
 
 /* one host pattern list against "host" or "[host]:port"; 1 if it matches */
 static int
 kh_host_match(char *pats, const char *name)
 {
-	unsigned char salt[64], want[20], got[20];
+	unsigned char salt[B64_ROOM(SALT_MAX)], want[B64_ROOM(SHA1_LEN)];
+	unsigned char got[EVP_MAX_MD_SIZE];
+	unsigned int glen = 0;
 	char *pat, *save = NULL;
 	int found = 0;
 
@@ -177,11 +94,13 @@ kh_host_match(char *pats, const char *name)
 		long sl;
 
 		if (h == NULL || (sl = b64dec(s, (size_t)(h - s), salt,
-		    sizeof(salt))) < 0 || b64dec(h + 1, strlen(h + 1), want,
-		    sizeof(want)) != 20)
+		    SALT_MAX)) < 0 || b64dec(h + 1, strlen(h + 1), want,
+		    SHA1_LEN) != SHA1_LEN)
 			return 0;
-		hmac_sha1(salt, (size_t)sl, name, got);
-		return memcmp(want, got, 20) == 0;
+		if (HMAC(EVP_sha1(), salt, (int)sl, (const unsigned char *)name,
+		    strlen(name), got, &glen) == NULL || glen != SHA1_LEN)
+			return 0;
+		return memcmp(want, got, SHA1_LEN) == 0;
 	}
 	for (pat = strtok_r(pats, ",", &save); pat != NULL;
 	    pat = strtok_r(NULL, ",", &save)) {
@@ -200,7 +119,7 @@ int
 ocf_kh_line(char *line, const char *name, const unsigned char *key,
     size_t keylen)
 {
-	unsigned char blob[KEY_MAX];
+	unsigned char blob[B64_ROOM(KEY_MAX)];
 	char *f[4], *save = NULL;
 	int n = 0, marker;
 	long bl;
@@ -217,7 +136,7 @@ ocf_kh_line(char *line, const char *name, const unsigned char *key,
 		return OCF_KH_NONE;	/* @cert-authority: not supported */
 	if (!kh_host_match(f[marker], name))
 		return OCF_KH_NONE;
-	bl = b64dec(f[marker + 2], strlen(f[marker + 2]), blob, sizeof(blob));
+	bl = b64dec(f[marker + 2], strlen(f[marker + 2]), blob, KEY_MAX);
 	if (bl < 0 || (size_t)bl != keylen || memcmp(blob, key, keylen))
 		return OCF_KH_OTHER_KEY;
 	return marker ? OCF_KH_REVOKED : OCF_KH_MATCH;

@@ -360,6 +360,45 @@ test_padding(void **state)
 			fail_msg("%zu bytes as '%s': matched %zu", c[i].n,
 			    c[i].b64, c[i].n - 1);
 	}
+	/* what OpenSSH's decoder refuses: no padding, '=' inside, blanks */
+	assert_int_equal(line_n("h ssh-x Aw", "h", syn, 1), OCF_KH_OTHER_KEY);
+	assert_int_equal(line_n("h ssh-x Awo", "h", syn, 2), OCF_KH_OTHER_KEY);
+	assert_int_equal(line_n("h ssh-x A=w=", "h", syn, 1),
+	    OCF_KH_OTHER_KEY);
+	assert_int_equal(line_n("h ssh-x Aw=A", "h", syn, 1),
+	    OCF_KH_OTHER_KEY);
+	assert_int_equal(line_n("h ssh-x Aw===", "h", syn, 1),
+	    OCF_KH_OTHER_KEY);
+	assert_int_equal(line_n("h ssh-x ====", "h", syn, 0),
+	    OCF_KH_OTHER_KEY);
+	assert_int_equal(line_n("|1|AAECAwQFBgcICQoLDA0ODw|LPTvnNagl3IwWu95KGE+"
+	    "jF+OnXU= ssh-ed25519 " ED_B64, "pad.example", ed, sizeof(ed)),
+	    OCF_KH_NONE);
+	assert_int_equal(line_n("|1|AAECAwQFBgcICQoLDA0ODw==|LPTvnNagl3IwWu95KG"
+	    "E+jF+OnXU ssh-ed25519 " ED_B64, "pad.example", ed, sizeof(ed)),
+	    OCF_KH_NONE);
+}
+
+/* a pattern that makes a naive matcher backtrack for ever */
+static void
+test_pattern_time(void **state)
+{
+	char pat[200], name[256], text[600];
+	size_t n = 0;
+
+	(void)state;
+	while (n + 3 < sizeof(pat)) {
+		pat[n++] = '*';
+		pat[n++] = 'a';
+	}
+	pat[n++] = 'b';
+	pat[n] = '\0';
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(text, sizeof(text), "%s ssh-ed25519 %s", pat, ED_B64);
+	assert_int_equal(line(text, name), OCF_KH_NONE);
+	name[sizeof(name) - 2] = 'b';
+	assert_int_equal(line(text, name), OCF_KH_MATCH);
 }
 
 static void
@@ -467,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_markers),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_padding),
+		cmocka_unit_test(test_pattern_time),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_scan),
 	};
