@@ -3,11 +3,9 @@
  * a worker).  Everything that touches libgit2 runs there; the parent
  * only reads the token and cleans the detail that comes back.
  */
-#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +24,7 @@
 #include "lock.h"
 #include "state.h"
 #include "timeutil.h"
+#include "token.h"
 #include "worker.h"
 
 /* seconds to wait for the state lock: a transition holds it for long */
@@ -912,51 +911,6 @@ out:
 
 /* ---- the API ------------------------------------------------------- */
 
-/*
- * GIT_TOKEN_FILE's first line.  Read here, as root when we are, and
- * handed to the worker in memory: the file may stay readable by root only.
- */
-static int
-read_token(const char *path, char *buf, size_t len, char *err,
-    size_t errlen)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	if (path[0] == '\0')
-		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		snprintf(err, errlen, "unable to open '%s' (GIT_TOKEN_FILE): "
-		    "%s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
-		close(fd);
-		snprintf(err, errlen, "'%s' (GIT_TOKEN_FILE) is readable by "
-		    "group or others: chmod 600 it", path);
-		return -1;
-	}
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n == -1) {
-		snprintf(err, errlen, "unable to read '%s' (GIT_TOKEN_FILE): "
-		    "%s", path, strerror(errno));
-		return -1;
-	}
-	buf[n] = '\0';
-	n = (ssize_t)strcspn(buf, "\r\n");
-	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		n--;
-	buf[n] = '\0';
-	if (buf[0] == '\0') {
-		snprintf(err, errlen, "'%s' (GIT_TOKEN_FILE) is empty", path);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 run_git(const struct ocf_config *c, ocf_worker_fn fn, int token,
     const char *kept, struct ocf_sync_result *r, int *ahead, int *behind)
@@ -966,10 +920,13 @@ run_git(const struct ocf_config *c, ocf_worker_fn fn, int token,
 
 	memset(r, 0, sizeof(*r));
 	r->ahead = r->behind = -1;
+	/* read here, as root when we are, and handed to the worker in
+	 * memory: the file may stay readable by root only */
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		ocf_sync_set(r, OCF_CRITICAL, "out of memory");
-	else if (token && read_token(c->git_token_file, g->token,
-	    sizeof(g->token), r->detail, sizeof(r->detail)) == -1)
+	else if (token && c->git_token_file[0] != '\0' &&
+	    ocf_read_token(c->git_token_file, g->token, sizeof(g->token),
+	    r->detail, sizeof(r->detail)) == -1)
 		r->status = OCF_UNKNOWN;
 	else {
 		g->c = c;
