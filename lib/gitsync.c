@@ -22,6 +22,7 @@
 #include "gitsync.h"
 #include "knownhosts.h"
 #include "lock.h"
+#include "node.h"
 #include "state.h"
 #include "timeutil.h"
 #include "token.h"
@@ -624,18 +625,15 @@ do_pull(void *arg, struct ocf_sync_result *rep)
 
 /* ---- push ---------------------------------------------------------- */
 
-/* NODE_NAME or the host name, reduced to what a ref and an e-mail take */
+/* the node's name reduced to what a ref and an e-mail take */
 static void
-node_name(const struct ocf_config *c, char *buf, size_t len)
+node_ref_name(const struct ocf_config *c, char *buf, size_t len)
 {
-	char raw[256] = "";
+	char raw[256];
 	size_t o = 0;
 
-	if (c->node_name[0] != '\0')
-		snprintf(raw, sizeof(raw), "%s", c->node_name);
-	else if (gethostname(raw, sizeof(raw) - 1) == -1)
-		raw[0] = '\0';
-	for (const char *p = raw; *p != '\0' && o + 1 < len; p++) {
+	for (const char *p = ocf_node_name(c, raw, sizeof(raw)); *p != '\0' &&
+	    o + 1 < len; p++) {
 		char ch = *p;
 
 		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
@@ -807,7 +805,7 @@ push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
 		    "of '%s': %s", c->workspace, gerr(NULL));
 		return;
 	}
-	node_name(c, node, sizeof(node));
+	node_ref_name(c, node, sizeof(node));
 	if (files > 0 && commit_all(c, w, node, &files, rep) == -1)
 		return;
 	if (files > 0)
