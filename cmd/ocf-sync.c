@@ -11,6 +11,7 @@
 #include "log.h"
 #include "secrets.h"
 #include "state.h"
+#include "syncstate.h"
 #include "timeutil.h"
 
 static void

@@ -21,60 +21,14 @@
 #include "exitcode.h"
 #include "gitsync.h"
 #include "knownhosts.h"
-#include "lock.h"
 #include "node.h"
-#include "state.h"
-#include "timeutil.h"
+#include "redact.h"
 #include "token.h"
 #include "worker.h"
-
-/* seconds to wait for the state lock: a transition holds it for long */
-#define SAVE_LOCK_WAIT 5.0
 
 /* libgit2 asks again after every failed credential; stop it */
 #define MAX_CRED_CALLS 8
 #define TOKEN_MAX 4096
-
-/* ---- one-line details that never show a credential ----------------- */
-
-static void
-put(char *out, size_t len, size_t *o, const char *s, size_t n)
-{
-	while (n-- > 0 && *o + 1 < len)
-		out[(*o)++] = *s++;
-}
-
-/* control characters to spaces, the secret and URL user info to "***" */
-static void
-clean_line(char *s, size_t len, const char *secret)
-{
-	char out[512];
-	size_t o = 0, sl = secret != NULL ? strlen(secret) : 0;
-	const char *p = s;
-
-	while (*p != '\0' && o + 1 < sizeof(out)) {
-		if (sl > 0 && strncmp(p, secret, sl) == 0) {
-			put(out, sizeof(out), &o, "***", 3);
-			p += sl;
-		} else if (strncmp(p, "://", 3) == 0) {
-			size_t span;
-
-			put(out, sizeof(out), &o, "://", 3);
-			p += 3;
-			span = strcspn(p, "/ \t'\"@");
-			if (p[span] == '@') {
-				put(out, sizeof(out), &o, "***@", 4);
-				p += span + 1;
-			}
-		} else {
-			unsigned char ch = (unsigned char)*p++;
-
-			out[o++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
-		}
-	}
-	out[o] = '\0';
-	snprintf(s, len, "%s", out);
-}
 
 /* ---- libgit2 callbacks ---------------------------------------------- */
 
@@ -230,27 +184,6 @@ gerr(const struct gctx *g)
 	if (g != NULL && g->why[0] != '\0')
 		return g->why;
 	return e != NULL && e->message != NULL ? e->message : "unknown error";
-}
-
-/* the port of ssh://[user@]host[:port]/path; scp-like URLs use 22 */
-static int
-url_port(const char *url)
-{
-	const char *h = strstr(url, "://"), *end, *at, *colon;
-	long port;
-
-	if (h == NULL)
-		return 22;
-	h += 3;
-	end = h + strcspn(h, "/");
-	while ((at = memchr(h, '@', (size_t)(end - h))) != NULL)
-		h = at + 1;
-	if (*h == '[' && (h = memchr(h, ']', (size_t)(end - h))) == NULL)
-		return 22;
-	if ((colon = memchr(h, ':', (size_t)(end - h))) == NULL)
-		return 22;
-	port = strtol(colon + 1, NULL, 10);
-	return port > 0 && port < 65536 ? (int)port : 22;
 }
 
 /* ---- the workspace ------------------------------------------------- */
@@ -412,8 +345,8 @@ ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
 		    "%s", c->sync_remote, gerr(NULL));
 		goto out;
 	}
-	g->fport = url_port(furl);
-	g->pport = url_port(purl);
+	g->fport = ocf_kh_port(furl);
+	g->pport = ocf_kh_port(purl);
 	rc = 0;
 out:
 	git_buf_dispose(&pushurl);
@@ -941,7 +874,7 @@ run_git(const struct ocf_config *c, ocf_worker_fn fn, int token,
 			ocf_sync_set(r, OCF_CRITICAL, "timed out after %gs "
 			    "(SYNC_TIMEOUT) talking to '%.100s'; %s",
 			    c->sync_timeout, c->sync_remote, kept);
-		clean_line(r->detail, sizeof(r->detail), g->token);
+		ocf_redact(r->detail, sizeof(r->detail), g->token);
 		explicit_bzero(g->token, sizeof(g->token));
 	}
 	free(g);
@@ -971,50 +904,4 @@ ocf_sync_status(const struct ocf_config *c, struct ocf_sync_result *r,
     int *ahead, int *behind)
 {
 	return run_git(c, do_status, 0, "nothing changed", r, ahead, behind);
-}
-
-void
-ocf_sync_record(struct ocf_state *s, const char *what,
-    const struct ocf_sync_result *r)
-{
-	static const char *const words[] = { "ok", "warning", "critical",
-	    "unknown", "refused" };
-	const char *word = r->status >= 0 && r->status <= 4 ?
-	    words[r->status] : "unknown";
-	char *field;
-	double *at;
-
-	if (strcmp(what, "pull") == 0) {
-		field = s->pull;
-		at = &s->pull_at;
-	} else if (strcmp(what, "push") == 0) {
-		field = s->push;
-		at = &s->push_at;
-	} else if (strcmp(what, "secrets") == 0) {
-		field = s->secrets;
-		at = &s->secrets_at;
-	} else
-		return;
-	snprintf(field, sizeof(s->pull), "%s", word);
-	*at = ocf_wall();
-	snprintf(s->sync_detail, sizeof(s->sync_detail), "%.8s: %.240s",
-	    what, r->detail);
-}
-
-int
-ocf_sync_save(const struct ocf_config *c, const char *what,
-    const struct ocf_sync_result *r, char *err, size_t errlen)
-{
-	struct ocf_state s;
-	int fd, rc = -1;
-
-	if (ocf_state_dir(c->state_dir, err, errlen) == -1 ||
-	    (fd = ocf_lock(c->state_dir, SAVE_LOCK_WAIT, err, errlen)) < 0)
-		return -1;
-	if (ocf_state_load(c->state_dir, &s, err, errlen) != -1) {
-		ocf_sync_record(&s, what, r);
-		rc = ocf_state_save(c->state_dir, &s, err, errlen);
-	}
-	ocf_unlock(fd);
-	return rc;
 }

@@ -15,12 +15,9 @@
 #ifndef OCF_GITSYNC_H
 #define OCF_GITSYNC_H
 
-#include <stddef.h>
-
 #include "worker.h"	/* struct ocf_sync_result */
 
 struct ocf_config;
-struct ocf_state;
 
 /* fetch SYNC_REMOTE's branch and fast-forward the current branch only */
 int ocf_sync_pull(const struct ocf_config *c, struct ocf_sync_result *r);
@@ -32,15 +29,5 @@ int ocf_sync_push(const struct ocf_config *c, struct ocf_sync_result *r);
  * unknown); OK when level with it and clean, WARNING otherwise */
 int ocf_sync_status(const struct ocf_config *c, struct ocf_sync_result *r,
     int *ahead, int *behind);
-
-/* record a result in the state: what = "pull" | "push" | "secrets";
- * sets the field, its _AT time and SYNC_DETAIL */
-void ocf_sync_record(struct ocf_state *s, const char *what,
-    const struct ocf_sync_result *r);
-
-/* the same into the state file, under the lock (waited for a while):
- * for a sync run on its own, outside a transition.  0 or -1 with err */
-int ocf_sync_save(const struct ocf_config *c, const char *what,
-    const struct ocf_sync_result *r, char *err, size_t errlen);
 
 #endif

@@ -189,3 +189,23 @@ ocf_kh_check(const char *file, const char *host, int port,
 		    name, file);
 	return -1;
 }
+
+int
+ocf_kh_port(const char *url)
+{
+	const char *h = strstr(url, "://"), *end, *at, *colon;
+	long port;
+
+	if (h == NULL)
+		return 22;
+	h += 3;
+	end = h + strcspn(h, "/");
+	while ((at = memchr(h, '@', (size_t)(end - h))) != NULL)
+		h = at + 1;
+	if (*h == '[' && (h = memchr(h, ']', (size_t)(end - h))) == NULL)
+		return 22;
+	if ((colon = memchr(h, ':', (size_t)(end - h))) == NULL)
+		return 22;
+	port = strtol(colon + 1, NULL, 10);
+	return port > 0 && port < 65536 ? (int)port : 22;
+}

@@ -35,4 +35,8 @@ int ocf_kh_scan(FILE *fp, const char *name, const unsigned char *key,
 int ocf_kh_line(char *line, const char *name, const unsigned char *key,
     size_t keylen);
 
+/* the port a git remote URL's host has in known_hosts: that of
+ * ssh://[user@]host[:port]/path, 22 for scp-like URLs and when none */
+int ocf_kh_port(const char *url);
+
 #endif

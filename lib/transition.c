@@ -14,6 +14,7 @@
 #include "secrets.h"
 #include "spawn.h"
 #include "state.h"
+#include "syncstate.h"
 #include "timeutil.h"
 #include "transition.h"
 

@@ -495,6 +495,37 @@ test_scan(void **state)
 	fclose(f);
 }
 
+static void
+test_port(void **state)
+{
+	static const struct {
+		const char *url;
+		int port;
+	} c[] = {
+		{ "ssh://git@example.com/x.git", 22 },
+		{ "ssh://git@example.com:2222/x.git", 2222 },
+		{ "ssh://example.com:2222/x.git", 2222 },
+		{ "ssh://[2001:db8::1]:2200/x.git", 2200 },
+		{ "ssh://[2001:db8::1]/x.git", 22 },
+		{ "ssh://a@b@example.com:23/x", 23 },
+		{ "ssh://example.com/x:99", 22 },
+		/* scp-like: the ':' starts the path */
+		{ "git@example.com:x.git", 22 },
+		{ "ssh://example.com:0/x", 22 },
+		{ "ssh://example.com:65536/x", 22 },
+		{ "ssh://example.com:65535/x", 65535 },
+		{ "ssh://example.com:junk/x", 22 },
+		{ "ssh://[2001:db8::1/x", 22 },
+		{ "", 22 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (ocf_kh_port(c[i].url) != c[i].port)
+			fail_msg("'%s': port %d, want %d", c[i].url,
+			    ocf_kh_port(c[i].url), c[i].port);
+}
+
 int
 main(void)
 {
@@ -509,6 +540,7 @@ main(void)
 		cmocka_unit_test(test_pattern_time),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_port),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
