@@ -13,7 +13,7 @@
 struct ocf_sync_result {
 	int status;		/* OCF_OK/WARNING/CRITICAL/UNKNOWN */
 	int ahead, behind;	/* against the remote branch; -1: unknown */
-	char detail[256];	/* one line, no secrets */
+	char detail[256];	/* one line */
 };
 
 typedef void (*ocf_worker_fn)(void *arg, struct ocf_sync_result *r);
