@@ -6,6 +6,12 @@ ifeq ($(wildcard config.mak),)
 $(shell ./configure >&2)
 endif
 -include config.mak
+# a config.mak written before libcrypto was needed would fail at link time
+ifneq ($(wildcard config.mak),)
+ifeq ($(origin CRYPTO_LIBS),undefined)
+$(error config.mak predates the libcrypto dependency: rerun ./configure)
+endif
+endif
 endif
 
 .DELETE_ON_ERROR:
@@ -29,9 +35,9 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
 	-Wno-format-truncation
 CFLAGS_USER ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS_USER) $(SANFLAGS) \
-	-Ilib $(CURL_CFLAGS) $(GIT2_CFLAGS) -MMD -MP
+	-Ilib $(CURL_CFLAGS) $(GIT2_CFLAGS) $(CRYPTO_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS_USER) $(SANFLAGS)
-LIBS = $(CURL_LIBS) $(GIT2_LIBS)
+LIBS = $(CURL_LIBS) $(GIT2_LIBS) $(CRYPTO_LIBS)
 
 ifeq ($(V),1)
 Q =

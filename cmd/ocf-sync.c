@@ -9,7 +9,9 @@
 #include "gitsync.h"
 #include "json.h"
 #include "log.h"
+#include "secrets.h"
 #include "state.h"
+#include "syncstate.h"
 #include "timeutil.h"
 
 static void

@@ -1,26 +1,13 @@
 /*
- * Workspace sync through libgit2, in a forked worker (see gitsync.h).
- *
- * Why a worker: libgit2 1.5 has no connect or I/O timeout of its own, so
- * a remote that accepts and never speaks would hold a promotion forever;
- * a child we can SIGKILL bounds it.  The same child is where we drop to
- * OPENCLAW_USER, so libgit2 writes files with the right owner and finds
- * that user's ~/.ssh and ~/.gitconfig.
+ * Workspace sync through libgit2, in the sync worker (worker.c says why
+ * a worker).  Everything that touches libgit2 runs there; the parent
+ * only reads the token and cleans the detail that comes back.
  */
-#include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
-#include <poll.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,501 +20,15 @@
 #include "config.h"
 #include "exitcode.h"
 #include "gitsync.h"
-#include "lock.h"
-#include "state.h"
-#include "timeutil.h"
-
-/* seconds to wait for the state lock: a transition holds it for long */
-#define SAVE_LOCK_WAIT 5.0
+#include "knownhosts.h"
+#include "node.h"
+#include "redact.h"
+#include "token.h"
+#include "worker.h"
 
 /* libgit2 asks again after every failed credential; stop it */
 #define MAX_CRED_CALLS 8
 #define TOKEN_MAX 4096
-
-/* ---- the worker ---------------------------------------------------- */
-
-static int phase_fd = -1;
-
-void
-ocf_sync_phase(int local)
-{
-	char b = local ? 'l' : 'n';
-
-	if (phase_fd != -1 && write(phase_fd, &b, 1) != 1)
-		phase_fd = -1;	/* the parent is gone: finish anyway */
-}
-
-static void
-reply(struct ocf_sync_reply *rep, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-reply(struct ocf_sync_reply *rep, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	rep->status = status;
-	va_start(ap, fmt);
-	vsnprintf(rep->detail, sizeof(rep->detail), fmt, ap);
-	va_end(ap);
-}
-
-/* when we are root: initgroups, setgid, setuid to user, HOME from passwd */
-static int
-become_user(const char *user, char *err, size_t len)
-{
-	struct passwd *pw;
-	char name[256], home[1024];
-	uid_t uid;
-	gid_t gid;
-
-	if (geteuid() != 0 || user[0] == '\0')
-		return 0;
-	if ((pw = getpwnam(user)) == NULL) {
-		snprintf(err, len, "no such user '%s' (OPENCLAW_USER)", user);
-		return -1;
-	}
-	/* initgroups() may reuse getpw*'s static buffer */
-	snprintf(name, sizeof(name), "%s", pw->pw_name);
-	snprintf(home, sizeof(home), "%s", pw->pw_dir);
-	uid = pw->pw_uid;
-	gid = pw->pw_gid;
-	if (initgroups(name, gid) == -1 || setgid(gid) == -1 ||
-	    setuid(uid) == -1) {
-		snprintf(err, len, "unable to switch to user '%s': %s", user,
-		    strerror(errno));
-		return -1;
-	}
-	if (uid != 0 && setuid(0) != -1) {
-		snprintf(err, len, "unable to drop root for user '%s'", user);
-		return -1;
-	}
-	if (setenv("HOME", home, 1) == -1 || setenv("USER", name, 1) == -1 ||
-	    setenv("LOGNAME", name, 1) == -1) {
-		snprintf(err, len, "unable to set HOME: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void __attribute__((noreturn))
-worker_child(const struct ocf_config *c, ocf_sync_fn fn, void *arg, int fd)
-{
-	struct ocf_sync_reply rep;
-	char msg[1 + sizeof(rep)];
-
-	signal(SIGPIPE, SIG_IGN);
-	phase_fd = fd;
-	memset(&rep, 0, sizeof(rep));
-	rep.status = OCF_CRITICAL;
-	rep.ahead = rep.behind = -1;
-	if (become_user(c->openclaw_user, rep.detail,
-	    sizeof(rep.detail)) == -1)
-		rep.status = OCF_UNKNOWN;
-	else
-		fn(c, arg, &rep);
-	msg[0] = 'r';
-	memcpy(msg + 1, &rep, sizeof(rep));
-	/* smaller than PIPE_BUF, so one write; nobody to tell if it fails */
-	if (write(fd, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
-		_exit(1);
-	_exit(0);
-}
-
-/* read phase bytes and the reply until EOF or the deadline; 1 on timeout */
-static int
-worker_read(int fd, double timeout, struct ocf_sync_reply *rep, size_t *got)
-{
-	unsigned char *out = (unsigned char *)rep;
-	char buf[512];
-	double start = ocf_mono();
-	int inreply = 0, local = 0;
-
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		double left;
-		ssize_t n;
-
-		left = start + (local ? 2 * timeout : timeout) - ocf_mono();
-		if (left <= 0)
-			return 1;
-		ocf_idle();	/* a long fetch must not look like a hung watcher */
-		if (poll(&p, 1, left > 0.5 ? 500 : (int)(left * 1000) + 1) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (p.revents == 0)
-			continue;
-		if ((n = read(fd, buf, sizeof(buf))) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			return 0;
-		for (ssize_t i = 0; i < n; i++) {
-			if (inreply) {
-				if (*got < sizeof(*rep))
-					out[(*got)++] = (unsigned char)buf[i];
-			} else if (buf[i] == 'l')
-				local = 1;
-			else if (buf[i] == 'n')
-				local = 0;
-			else if (buf[i] == 'r')
-				inreply = 1;
-		}
-	}
-}
-
-int
-ocf_sync_worker(const struct ocf_config *c, ocf_sync_fn fn, void *arg,
-    double timeout, struct ocf_sync_reply *rep)
-{
-	struct ocf_sync_reply got;
-	size_t n = 0;
-	pid_t pid;
-	int p[2], status, rc;
-
-	memset(rep, 0, sizeof(*rep));
-	rep->ahead = rep->behind = -1;
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		reply(rep, OCF_CRITICAL, "unable to create a pipe: %s",
-		    strerror(errno));
-		return rep->status;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == -1) {
-		reply(rep, OCF_CRITICAL, "unable to fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return rep->status;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		worker_child(c, fn, arg, p[1]);
-	}
-	close(p[1]);
-	memset(&got, 0, sizeof(got));
-	rc = worker_read(p[0], timeout, &got, &n);
-	close(p[0]);
-	if (rc != 0)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (rc == 1)
-		reply(rep, OCF_CRITICAL, "timed out after %gs", timeout);
-	else if (n == sizeof(got)) {
-		*rep = got;
-		rep->detail[sizeof(rep->detail) - 1] = '\0';
-	} else if (rc == -1)
-		reply(rep, OCF_CRITICAL, "lost the worker: %s",
-		    strerror(errno));
-	else if (WIFSIGNALED(status))
-		reply(rep, OCF_CRITICAL, "worker killed by signal %d",
-		    WTERMSIG(status));
-	else
-		reply(rep, OCF_CRITICAL, "worker exited with status %d",
-		    WEXITSTATUS(status));
-	return rep->status;
-}
-
-/* ---- one-line details that never show a credential ----------------- */
-
-static void
-put(char *out, size_t len, size_t *o, const char *s, size_t n)
-{
-	while (n-- > 0 && *o + 1 < len)
-		out[(*o)++] = *s++;
-}
-
-/* control characters to spaces, the secret and URL user info to "***" */
-static void
-clean_line(char *s, size_t len, const char *secret)
-{
-	char out[512];
-	size_t o = 0, sl = secret != NULL ? strlen(secret) : 0;
-	const char *p = s;
-
-	while (*p != '\0' && o + 1 < sizeof(out)) {
-		if (sl > 0 && strncmp(p, secret, sl) == 0) {
-			put(out, sizeof(out), &o, "***", 3);
-			p += sl;
-		} else if (strncmp(p, "://", 3) == 0) {
-			size_t span;
-
-			put(out, sizeof(out), &o, "://", 3);
-			p += 3;
-			span = strcspn(p, "/ \t'\"@");
-			if (p[span] == '@') {
-				put(out, sizeof(out), &o, "***@", 4);
-				p += span + 1;
-			}
-		} else {
-			unsigned char ch = (unsigned char)*p++;
-
-			out[o++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
-		}
-	}
-	out[o] = '\0';
-	snprintf(s, len, "%s", out);
-}
-
-/* ---- SHA-1 and HMAC, for hashed known_hosts entries ----------------- */
-
-struct sha1 {
-	uint32_t h[5];
-	uint64_t n;
-	unsigned char b[64];
-};
-
-#define ROL(x, k) (((x) << (k)) | ((x) >> (32 - (k))))
-
-static void
-sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], t;
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 80; i++)
-		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	for (int i = 0; i < 80; i++) {
-		if (i < 20)
-			t = ((b & c) | (~b & d)) + 0x5a827999;
-		else if (i < 40)
-			t = (b ^ c ^ d) + 0x6ed9eba1;
-		else if (i < 60)
-			t = ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc;
-		else
-			t = (b ^ c ^ d) + 0xca62c1d6;
-		t += ROL(a, 5) + e + w[i];
-		e = d;
-		d = c;
-		c = ROL(b, 30);
-		b = a;
-		a = t;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-}
-
-static void
-sha1_init(struct sha1 *s)
-{
-	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
-	    0x10325476, 0xc3d2e1f0 };
-
-	memcpy(s->h, iv, sizeof(iv));
-	s->n = 0;
-}
-
-static void
-sha1_update(struct sha1 *s, const unsigned char *p, size_t len)
-{
-	while (len-- > 0) {
-		s->b[s->n++ % 64] = *p++;
-		if (s->n % 64 == 0)
-			sha1_block(s->h, s->b);
-	}
-}
-
-static void
-sha1_final(struct sha1 *s, unsigned char out[20])
-{
-	uint64_t bits = s->n * 8;
-	unsigned char pad = 0x80, len[8];
-
-	sha1_update(s, &pad, 1);
-	pad = 0;
-	while (s->n % 64 != 56)
-		sha1_update(s, &pad, 1);
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(s, len, 8);
-	for (int i = 0; i < 20; i++)
-		out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
-static void
-hmac_sha1(const unsigned char *key, size_t klen, const char *msg,
-    unsigned char out[20])
-{
-	unsigned char k[64] = { 0 }, pad[64], inner[20];
-	struct sha1 s;
-
-	if (klen > 64) {
-		sha1_init(&s);
-		sha1_update(&s, key, klen);
-		sha1_final(&s, k);
-	} else
-		memcpy(k, key, klen);
-	for (int i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha1_init(&s);
-	sha1_update(&s, pad, 64);
-	sha1_update(&s, (const unsigned char *)msg, strlen(msg));
-	sha1_final(&s, inner);
-	for (int i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha1_init(&s);
-	sha1_update(&s, pad, 64);
-	sha1_update(&s, inner, 20);
-	sha1_final(&s, out);
-}
-
-/* ---- known_hosts ---------------------------------------------------- */
-
-/* decode base64 (no whitespace inside); length, or -1 */
-static long
-b64dec(const char *s, size_t slen, unsigned char *out, size_t outlen)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t acc = 0;
-	size_t o = 0;
-	int bits = 0;
-
-	for (size_t i = 0; i < slen && s[i] != '='; i++) {
-		const char *q = memchr(tab, s[i], 64);
-
-		if (q == NULL || s[i] == '\0')
-			return -1;
-		acc = acc << 6 | (uint32_t)(q - tab);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o == outlen)
-				return -1;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return (long)o;
-}
-
-/* OpenSSH's patterns: '*' and '?' only ('[' is literal: "[host]:port") */
-static int
-wild_match(const char *p, const char *s)
-{
-	for (; *p != '\0'; p++, s++) {
-		if (*p == '*') {
-			for (;; s++) {
-				if (wild_match(p + 1, s))
-					return 1;
-				if (*s == '\0')
-					return 0;
-			}
-		}
-		if (*s == '\0' || (*p != '?' && tolower((unsigned char)*p) !=
-		    tolower((unsigned char)*s)))
-			return 0;
-	}
-	return *s == '\0';
-}
-
-/* one host pattern list against "host" or "[host]:port"; 1 if it matches */
-static int
-kh_host_match(char *pats, const char *name)
-{
-	unsigned char salt[64], want[20], got[20];
-	char *pat, *save = NULL;
-	int found = 0;
-
-	if (strncmp(pats, "|1|", 3) == 0) {
-		char *s = pats + 3, *h = strchr(s, '|');
-		long sl;
-
-		if (h == NULL || (sl = b64dec(s, (size_t)(h - s), salt,
-		    sizeof(salt))) < 0 || b64dec(h + 1, strlen(h + 1), want,
-		    sizeof(want)) != 20)
-			return 0;
-		hmac_sha1(salt, (size_t)sl, name, got);
-		return memcmp(want, got, 20) == 0;
-	}
-	for (pat = strtok_r(pats, ",", &save); pat != NULL;
-	    pat = strtok_r(NULL, ",", &save)) {
-		int neg = *pat == '!';
-
-		if (!wild_match(pat + neg, name))
-			continue;
-		if (neg)
-			return 0;
-		found = 1;
-	}
-	return found;
-}
-
-/*
- * Check a host key against an OpenSSH known_hosts file: plain and hashed
- * names, patterns, "[host]:port" for other ports than 22, @revoked.
- * Returns 0 when a line matches, -1 with why filled otherwise.
- */
-static int
-kh_check(const char *file, const char *host, int port,
-    const unsigned char *key, size_t keylen, char *why, size_t len)
-{
-	unsigned char blob[8192];
-	char name[300], *line = NULL, *f[4], *save;
-	size_t cap = 0;
-	int seen = 0, match = 0, revoked = 0;
-	FILE *fp;
-
-	if (port == 22)
-		snprintf(name, sizeof(name), "%s", host);
-	else
-		snprintf(name, sizeof(name), "[%s]:%d", host, port);
-	if ((fp = fopen(file, "re")) == NULL) {
-		snprintf(why, len, "unable to read '%s' (SSH_KNOWN_HOSTS): %s",
-		    file, strerror(errno));
-		return -1;
-	}
-	while (getline(&line, &cap, fp) != -1) {
-		int n = 0, marker;
-		long bl;
-
-		save = NULL;
-		for (char *w = strtok_r(line, " \t\r\n", &save); w != NULL &&
-		    n < 4; w = strtok_r(NULL, " \t\r\n", &save))
-			f[n++] = w;
-		if (n < 3 || f[0][0] == '#')
-			continue;
-		marker = f[0][0] == '@';
-		if (marker && n < 4)
-			continue;
-		if (marker && strcmp(f[0], "@revoked") != 0)
-			continue;	/* @cert-authority: not supported */
-		if (!kh_host_match(f[marker], name))
-			continue;
-		seen = 1;
-		bl = b64dec(f[marker + 2], strlen(f[marker + 2]), blob,
-		    sizeof(blob));
-		if (bl < 0 || (size_t)bl != keylen || memcmp(blob, key, keylen))
-			continue;
-		if (marker)
-			revoked = 1;
-		else
-			match = 1;
-	}
-	free(line);
-	fclose(fp);
-	if (match && !revoked)
-		return 0;
-	if (revoked)
-		snprintf(why, len, "host key of '%s' is revoked in '%s'",
-		    name, file);
-	else if (seen)
-		snprintf(why, len, "host key of '%s' does not match '%s' "
-		    "(SSH_KNOWN_HOSTS): refusing to connect", name, file);
-	else
-		snprintf(why, len, "host '%s' is not in '%s' (SSH_KNOWN_HOSTS)",
-		    name, file);
-	return -1;
-}
 
 /* ---- libgit2 callbacks ---------------------------------------------- */
 
@@ -644,7 +145,7 @@ cert_cb(git_cert *cert, int valid, const char *host, void *payload)
 	if (!(hk->type & GIT_CERT_SSH_RAW) || hk->hostkey == NULL)
 		return refuse(g, GIT_ECERTIFICATE, "host key of '%s' cannot "
 		    "be checked", host);
-	if (kh_check(g->c->ssh_known_hosts, host, g->port,
+	if (ocf_kh_check(g->c->ssh_known_hosts, host, g->port,
 	    (const unsigned char *)hk->hostkey, hk->hostkey_len, g->why,
 	    sizeof(g->why)) == -1) {
 		git_error_set_str(GIT_ERROR_SSH, g->why);
@@ -685,27 +186,6 @@ gerr(const struct gctx *g)
 	return e != NULL && e->message != NULL ? e->message : "unknown error";
 }
 
-/* the port of ssh://[user@]host[:port]/path; scp-like URLs use 22 */
-static int
-url_port(const char *url)
-{
-	const char *h = strstr(url, "://"), *end, *at, *colon;
-	long port;
-
-	if (h == NULL)
-		return 22;
-	h += 3;
-	end = h + strcspn(h, "/");
-	while ((at = memchr(h, '@', (size_t)(end - h))) != NULL)
-		h = at + 1;
-	if (*h == '[' && (h = memchr(h, ']', (size_t)(end - h))) == NULL)
-		return 22;
-	if ((colon = memchr(h, ':', (size_t)(end - h))) == NULL)
-		return 22;
-	port = strtol(colon + 1, NULL, 10);
-	return port > 0 && port < 65536 ? (int)port : 22;
-}
-
 /* ---- the workspace ------------------------------------------------- */
 
 struct ws {
@@ -729,7 +209,7 @@ ws_close(struct ws *w)
 }
 
 static int
-ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_reply *rep)
+ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_result *rep)
 {
 	git_reference *h = NULL;
 	const char *t;
@@ -739,31 +219,31 @@ ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_reply *rep)
 	e = git_repository_open_ext(&w->repo, c->workspace,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (e == GIT_ENOTFOUND) {
-		reply(rep, OCF_UNKNOWN, "'%s' is not a git repository "
+		ocf_sync_set(rep, OCF_UNKNOWN, "'%s' is not a git repository "
 		    "(WORKSPACE)", c->workspace);
 		return -1;
 	}
 	if (e < 0) {
-		reply(rep, OCF_UNKNOWN, "unable to open '%s': %s",
+		ocf_sync_set(rep, OCF_UNKNOWN, "unable to open '%s': %s",
 		    c->workspace, gerr(NULL));
 		return -1;
 	}
 	if (git_repository_is_bare(w->repo)) {
-		reply(rep, OCF_UNKNOWN, "'%s' is a bare repository, not a "
-		    "checkout", c->workspace);
+		ocf_sync_set(rep, OCF_UNKNOWN, "'%s' is a bare repository, "
+		    "not a checkout", c->workspace);
 		return -1;
 	}
 	if (git_reference_lookup(&h, w->repo, "HEAD") < 0) {
-		reply(rep, OCF_UNKNOWN, "unable to read HEAD of '%s': %s",
-		    c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_UNKNOWN, "unable to read HEAD of '%s': "
+		    "%s", c->workspace, gerr(NULL));
 		return -1;
 	}
 	if (git_reference_type(h) != GIT_REFERENCE_SYMBOLIC ||
 	    strncmp(t = git_reference_symbolic_target(h), "refs/heads/",
 	    11) != 0) {
 		git_reference_free(h);
-		reply(rep, OCF_UNKNOWN, "HEAD of '%s' is detached: check out "
-		    "a branch", c->workspace);
+		ocf_sync_set(rep, OCF_UNKNOWN, "HEAD of '%s' is detached: "
+		    "check out a branch", c->workspace);
 		return -1;
 	}
 	snprintf(w->lref, sizeof(w->lref), "%s", t);
@@ -777,8 +257,8 @@ ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_reply *rep)
 	    GIT_ENOTFOUND)
 		w->unborn = 1;
 	else if (e < 0) {
-		reply(rep, OCF_UNKNOWN, "unable to resolve '%s' in '%s': %s",
-		    w->lref, c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_UNKNOWN, "unable to resolve '%s' in "
+		    "'%s': %s", w->lref, c->workspace, gerr(NULL));
 		return -1;
 	}
 	return 0;
@@ -829,7 +309,7 @@ rewrite(git_config *cfg, const char *url, const char *suffix, char *out,
  */
 static int
 ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    struct ocf_sync_reply *rep)
+    struct ocf_sync_result *rep)
 {
 	git_remote_create_options o;
 	git_config *cfg = NULL;
@@ -840,8 +320,8 @@ ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	snprintf(key, sizeof(key), "remote.%s.url", c->sync_remote);
 	if (git_repository_config_snapshot(&cfg, w->repo) < 0 ||
 	    git_config_get_string_buf(&url, cfg, key) < 0) {
-		reply(rep, OCF_CRITICAL, "no remote '%s' in '%s' (SYNC_REMOTE)",
-		    c->sync_remote, c->workspace);
+		ocf_sync_set(rep, OCF_CRITICAL, "no remote '%s' in '%s' "
+		    "(SYNC_REMOTE)", c->sync_remote, c->workspace);
 		goto out;
 	}
 	snprintf(key, sizeof(key), "remote.%s.pushurl", c->sync_remote);
@@ -861,12 +341,12 @@ ws_remote(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	if (git_remote_create_with_opts(&w->remote, furl, &o) < 0 ||
 	    (strcmp(purl, furl) != 0 &&
 	    git_remote_set_instance_pushurl(w->remote, purl) < 0)) {
-		reply(rep, OCF_CRITICAL, "unable to use remote '%s': %s",
-		    c->sync_remote, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to use remote '%s': "
+		    "%s", c->sync_remote, gerr(NULL));
 		goto out;
 	}
-	g->fport = url_port(furl);
-	g->pport = url_port(purl);
+	g->fport = ocf_kh_port(furl);
+	g->pport = ocf_kh_port(purl);
 	rc = 0;
 out:
 	git_buf_dispose(&pushurl);
@@ -924,7 +404,7 @@ missing_path(struct ws *w, const struct gctx *g)
  */
 static int
 fetch(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    git_oid *tip, struct ocf_sync_reply *rep)
+    git_oid *tip, struct ocf_sync_result *rep)
 {
 	char spec[1024], *specp = spec, want[300];
 	git_strarray specs = { &specp, 1 };
@@ -942,7 +422,7 @@ fetch(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	fo.prune = GIT_FETCH_NO_PRUNE;
 	ctx_reset(g);
 	g->port = g->fport;
-	ocf_sync_phase(0);
+	ocf_worker_phase(0);
 	e = git_remote_download(w->remote, &specs, &fo);
 	if (e == 0 && (e = git_remote_ls(&heads, &nheads, w->remote)) == 0)
 		for (size_t i = 0; i < nheads && !found; i++)
@@ -952,18 +432,18 @@ fetch(const struct ocf_config *c, struct ws *w, struct gctx *g,
 			}
 	git_remote_disconnect(w->remote);
 	if (e == 0) {
-		ocf_sync_phase(1);
+		ocf_worker_phase(1);
 		e = git_remote_update_tips(w->remote, &fo.callbacks, 1,
 		    GIT_REMOTE_DOWNLOAD_TAGS_NONE, "ocf-sync: fetch");
 	}
 	if (e < 0) {
-		reply(rep, OCF_CRITICAL, "unable to fetch '%s': %s",
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to fetch '%s': %s",
 		    c->sync_remote, missing_path(w, g));
 		return -1;
 	}
 	if (!found) {
-		reply(rep, OCF_CRITICAL, "remote '%s' has no branch '%s'",
-		    c->sync_remote, w->rbranch);
+		ocf_sync_set(rep, OCF_CRITICAL, "remote '%s' has no branch "
+		    "'%s'", c->sync_remote, w->rbranch);
 		return -1;
 	}
 	return 0;
@@ -978,7 +458,7 @@ plural(size_t n)
 /* checkout SAFE, then move the branch: the tree is known to be clean */
 static void
 fast_forward(const struct ocf_config *c, struct ws *w, const git_oid *to,
-    size_t n, struct ocf_sync_reply *rep)
+    size_t n, struct ocf_sync_result *rep)
 {
 	git_object *target = NULL;
 	git_reference *ref = NULL, *moved = NULL;
@@ -986,15 +466,15 @@ fast_forward(const struct ocf_config *c, struct ws *w, const git_oid *to,
 	char msg[700];
 	int e;
 
-	ocf_sync_phase(1);
+	ocf_worker_phase(1);
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co.checkout_strategy = GIT_CHECKOUT_SAFE;
 	snprintf(msg, sizeof(msg), "ocf-sync pull: fast-forward to %s/%s",
 	    c->sync_remote, w->rbranch);
 	if (git_object_lookup(&target, w->repo, to, GIT_OBJECT_COMMIT) < 0 ||
 	    git_checkout_tree(w->repo, target, &co) < 0) {
-		reply(rep, OCF_WARNING, "kept local changes: unable to "
-		    "fast-forward: %s", gerr(NULL));
+		ocf_sync_set(rep, OCF_WARNING, "kept local changes: unable "
+		    "to fast-forward: %s", gerr(NULL));
 		goto out;
 	}
 	if (w->unborn)
@@ -1002,16 +482,16 @@ fast_forward(const struct ocf_config *c, struct ws *w, const git_oid *to,
 	else if ((e = git_reference_lookup(&ref, w->repo, w->lref)) == 0)
 		e = git_reference_set_target(&moved, ref, to, msg);
 	if (e < 0) {
-		reply(rep, OCF_CRITICAL, "unable to update '%s': %s", w->lref,
-		    gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to update '%s': %s",
+		    w->lref, gerr(NULL));
 		goto out;
 	}
 	rep->ahead = rep->behind = 0;
 	if (w->unborn)
-		reply(rep, OCF_OK, "checked out %s/%s", c->sync_remote,
+		ocf_sync_set(rep, OCF_OK, "checked out %s/%s", c->sync_remote,
 		    w->rbranch);
 	else
-		reply(rep, OCF_OK, "fast-forwarded %zu commit%s", n,
+		ocf_sync_set(rep, OCF_OK, "fast-forwarded %zu commit%s", n,
 		    plural(n));
 out:
 	git_reference_free(moved);
@@ -1021,48 +501,49 @@ out:
 
 static void
 pull_decide(const struct ocf_config *c, struct ws *w, const git_oid *tip,
-    struct ocf_sync_reply *rep)
+    struct ocf_sync_result *rep)
 {
 	size_t ahead = 0, behind = 0, dirty;
 
 	if (!w->unborn) {
 		if (git_oid_equal(&w->head, tip)) {
 			rep->ahead = rep->behind = 0;
-			reply(rep, OCF_OK, "up to date");
+			ocf_sync_set(rep, OCF_OK, "up to date");
 			return;
 		}
 		if (git_graph_ahead_behind(&ahead, &behind, w->repo, &w->head,
 		    tip) < 0) {
-			reply(rep, OCF_CRITICAL, "unable to compare with "
-			    "%s/%s: %s", c->sync_remote, w->rbranch,
+			ocf_sync_set(rep, OCF_CRITICAL, "unable to compare "
+			    "with %s/%s: %s", c->sync_remote, w->rbranch,
 			    gerr(NULL));
 			return;
 		}
 		rep->ahead = (int)ahead;
 		rep->behind = (int)behind;
 		if (ahead > 0) {
-			reply(rep, OCF_WARNING, "kept local work: ahead %zu, "
-			    "behind %zu", ahead, behind);
+			ocf_sync_set(rep, OCF_WARNING, "kept local work: "
+			    "ahead %zu, behind %zu", ahead, behind);
 			return;
 		}
 	}
 	if (dirty_count(w, &dirty) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to read the status of '%s': "
-		    "%s", c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to read the status "
+		    "of '%s': %s", c->workspace, gerr(NULL));
 		return;
 	}
 	if (dirty > 0) {
-		reply(rep, OCF_WARNING, "kept local changes: %zu file%s dirty "
-		    "(not fast-forwarded)", dirty, plural(dirty));
+		ocf_sync_set(rep, OCF_WARNING, "kept local changes: %zu "
+		    "file%s dirty (not fast-forwarded)", dirty, plural(dirty));
 		return;
 	}
 	fast_forward(c, w, tip, behind, rep);
 }
 
 static void
-do_pull(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
+do_pull(void *arg, struct ocf_sync_result *rep)
 {
 	struct gctx *g = arg;
+	const struct ocf_config *c = g->c;
 	struct ws w;
 	git_oid tip;
 
@@ -1077,18 +558,15 @@ do_pull(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
 
 /* ---- push ---------------------------------------------------------- */
 
-/* NODE_NAME or the host name, reduced to what a ref and an e-mail take */
+/* the node's name reduced to what a ref and an e-mail take */
 static void
-node_name(const struct ocf_config *c, char *buf, size_t len)
+node_ref_name(const struct ocf_config *c, char *buf, size_t len)
 {
-	char raw[256] = "";
+	char raw[256];
 	size_t o = 0;
 
-	if (c->node_name[0] != '\0')
-		snprintf(raw, sizeof(raw), "%s", c->node_name);
-	else if (gethostname(raw, sizeof(raw) - 1) == -1)
-		raw[0] = '\0';
-	for (const char *p = raw; *p != '\0' && o + 1 < len; p++) {
+	for (const char *p = ocf_node_name(c, raw, sizeof(raw)); *p != '\0' &&
+	    o + 1 < len; p++) {
 		char ch = *p;
 
 		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
@@ -1117,7 +595,7 @@ utc_stamp(char *buf, size_t len, const char *fmt)
 /* git add -A (ignored files stay out) and commit; *files: what changed */
 static int
 commit_all(const struct ocf_config *c, struct ws *w, const char *node,
-    size_t *files, struct ocf_sync_reply *rep)
+    size_t *files, struct ocf_sync_result *rep)
 {
 	git_index *idx = NULL;
 	git_tree *tree = NULL;
@@ -1127,7 +605,7 @@ commit_all(const struct ocf_config *c, struct ws *w, const char *node,
 	char name[300], email[300], msg[400], when[32];
 	int rc = -1;
 
-	ocf_sync_phase(1);
+	ocf_worker_phase(1);
 	if (git_repository_index(&idx, w->repo) < 0 ||
 	    git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT, NULL,
 	    NULL) < 0 ||
@@ -1137,8 +615,8 @@ commit_all(const struct ocf_config *c, struct ws *w, const char *node,
 	    git_tree_lookup(&tree, w->repo, &tree_id) < 0 ||
 	    (!w->unborn && git_commit_lookup(&parent, w->repo,
 	    &w->head) < 0)) {
-		reply(rep, OCF_CRITICAL, "unable to stage the changes of "
-		    "'%s': %s", c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to stage the changes "
+		    "of '%s': %s", c->workspace, gerr(NULL));
 		goto out;
 	}
 	if (parent != NULL && git_oid_equal(&tree_id,
@@ -1155,8 +633,8 @@ commit_all(const struct ocf_config *c, struct ws *w, const char *node,
 	    git_commit_create(&id, w->repo, "HEAD", sig, sig, NULL, msg, tree,
 	    parent != NULL ? 1 : 0,
 	    (const git_commit **)(parent != NULL ? &parent : NULL)) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to commit in '%s': %s",
-		    c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to commit in '%s': "
+		    "%s", c->workspace, gerr(NULL));
 		goto out;
 	}
 	git_oid_cpy(&w->head, &id);
@@ -1184,7 +662,7 @@ push_one(struct ws *w, struct gctx *g, const char *dst)
 	callbacks(&po.callbacks, g);
 	ctx_reset(g);
 	g->port = g->pport;
-	ocf_sync_phase(0);
+	ocf_worker_phase(0);
 	e = git_remote_upload(w->remote, &specs, &po);
 	git_remote_disconnect(w->remote);
 	if (e == GIT_ENONFASTFORWARD)
@@ -1197,7 +675,7 @@ push_one(struct ws *w, struct gctx *g, const char *dst)
 /* the remote moved on: our commits go to ocf/NODE, never over theirs */
 static void
 push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    const char *node, struct ocf_sync_reply *rep)
+    const char *node, struct ocf_sync_result *rep)
 {
 	char dst[600], stamp[32], why[256];
 	git_oid tip;
@@ -1211,7 +689,7 @@ push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	if (git_oid_equal(&tip, &w->head) ||
 	    git_graph_descendant_of(w->repo, &tip, &w->head) == 1) {
 		rep->ahead = 0;
-		reply(rep, OCF_OK, "%s/%s already has our commits",
+		ocf_sync_set(rep, OCF_OK, "%s/%s already has our commits",
 		    c->sync_remote, w->rbranch);
 		return;
 	}
@@ -1227,23 +705,23 @@ push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
 		rep->behind = (int)behind;
 	}
 	if (r != 0) {
-		reply(rep, OCF_CRITICAL, "remote moved on and unable to push "
-		    "to '%s': %s; the commits stay in '%s'", dst + 11,
+		ocf_sync_set(rep, OCF_CRITICAL, "remote moved on and unable "
+		    "to push to '%s': %s; the commits stay in '%s'", dst + 11,
 		    r == 1 ? g->rejected : gerr(g), c->workspace);
 		return;
 	}
 	if (why[0] != '\0')
-		reply(rep, OCF_WARNING, "%s/%s refused the push (%s); pushed "
-		    "to %s for merging", c->sync_remote, w->rbranch, why,
+		ocf_sync_set(rep, OCF_WARNING, "%s/%s refused the push (%s); "
+		    "pushed to %s for merging", c->sync_remote, w->rbranch, why,
 		    dst + 11);
 	else
-		reply(rep, OCF_WARNING, "remote moved on; pushed to %s for "
-		    "merging", dst + 11);
+		ocf_sync_set(rep, OCF_WARNING, "remote moved on; pushed to "
+		    "%s for merging", dst + 11);
 }
 
 static void
 push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    struct ocf_sync_reply *rep)
+    struct ocf_sync_result *rep)
 {
 	char node[128], dst[300], done[64] = "";
 	size_t files;
@@ -1251,29 +729,29 @@ push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	int r, tracked;
 
 	if (git_repository_state(w->repo) != GIT_REPOSITORY_STATE_NONE) {
-		reply(rep, OCF_WARNING, "'%s' is in the middle of a merge or "
-		    "rebase: nothing committed", c->workspace);
+		ocf_sync_set(rep, OCF_WARNING, "'%s' is in the middle of a "
+		    "merge or rebase: nothing committed", c->workspace);
 		return;
 	}
 	if (dirty_count(w, &files) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to read the status of '%s': "
-		    "%s", c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to read the status "
+		    "of '%s': %s", c->workspace, gerr(NULL));
 		return;
 	}
-	node_name(c, node, sizeof(node));
+	node_ref_name(c, node, sizeof(node));
 	if (files > 0 && commit_all(c, w, node, &files, rep) == -1)
 		return;
 	if (files > 0)
 		snprintf(done, sizeof(done), "committed %zu file%s; ", files,
 		    plural(files));
 	if (w->unborn) {
-		reply(rep, OCF_OK, "nothing to push");
+		ocf_sync_set(rep, OCF_OK, "nothing to push");
 		return;
 	}
 	tracked = git_reference_name_to_id(&track, w->repo, w->tref) == 0;
 	if (files == 0 && tracked && (git_oid_equal(&track, &w->head) ||
 	    git_graph_descendant_of(w->repo, &track, &w->head) == 1)) {
-		reply(rep, OCF_OK, "nothing to push");
+		ocf_sync_set(rep, OCF_OK, "nothing to push");
 		return;
 	}
 	snprintf(dst, sizeof(dst), "refs/heads/%s", w->rbranch);
@@ -1282,24 +760,25 @@ push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
 
 		/* our remote is in-memory: move the tracking ref ourselves;
 		 * if that fails it is only stale, and the next push says so */
-		ocf_sync_phase(1);
+		ocf_worker_phase(1);
 		(void)git_reference_create(&ref, w->repo, w->tref, &w->head, 1,
 		    "ocf-sync: push");
 		git_reference_free(ref);
 		rep->ahead = 0;
-		reply(rep, OCF_OK, "%spushed to %s/%s", done, c->sync_remote,
-		    w->rbranch);
+		ocf_sync_set(rep, OCF_OK, "%spushed to %s/%s", done,
+		    c->sync_remote, w->rbranch);
 	} else if (r == -1)
-		reply(rep, OCF_CRITICAL, "%sunable to push to '%s': %s",
-		    done, c->sync_remote, gerr(g));
+		ocf_sync_set(rep, OCF_CRITICAL, "%sunable to push to '%s': "
+		    "%s", done, c->sync_remote, gerr(g));
 	else
 		push_aside(c, w, g, node, rep);
 }
 
 static void
-do_push(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
+do_push(void *arg, struct ocf_sync_result *rep)
 {
 	struct gctx *g = arg;
+	const struct ocf_config *c = g->c;
 	struct ws w;
 
 	git_libgit2_init();
@@ -1313,44 +792,45 @@ do_push(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
 /* ---- status -------------------------------------------------------- */
 
 static void
-do_status(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
+do_status(void *arg, struct ocf_sync_result *rep)
 {
+	const struct gctx *g = arg;
+	const struct ocf_config *c = g->c;
 	struct ws w;
 	git_oid track;
 	size_t ahead = 0, behind = 0, dirty = 0;
 	char extra[64] = "";
 
-	(void)arg;
 	git_libgit2_init();
 	if (ws_open(c, &w, rep) == -1)
 		goto out;
 	if (dirty_count(&w, &dirty) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to read the status of '%s': "
-		    "%s", c->workspace, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to read the status "
+		    "of '%s': %s", c->workspace, gerr(NULL));
 		goto out;
 	}
 	if (dirty > 0)
 		snprintf(extra, sizeof(extra), "; %zu file%s dirty", dirty,
 		    plural(dirty));
 	if (git_reference_name_to_id(&track, w.repo, w.tref) < 0) {
-		reply(rep, OCF_WARNING, "no %s/%s yet (never fetched)%s",
-		    c->sync_remote, w.rbranch, extra);
+		ocf_sync_set(rep, OCF_WARNING, "no %s/%s yet (never "
+		    "fetched)%s", c->sync_remote, w.rbranch, extra);
 		goto out;
 	}
 	if (!w.unborn && git_graph_ahead_behind(&ahead, &behind, w.repo,
 	    &w.head, &track) < 0) {
-		reply(rep, OCF_CRITICAL, "unable to compare with %s/%s: %s",
-		    c->sync_remote, w.rbranch, gerr(NULL));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to compare with "
+		    "%s/%s: %s", c->sync_remote, w.rbranch, gerr(NULL));
 		goto out;
 	}
 	if (w.unborn)
-		reply(rep, OCF_WARNING, "no commit yet%s", extra);
+		ocf_sync_set(rep, OCF_WARNING, "no commit yet%s", extra);
 	else if (ahead == 0 && behind == 0 && dirty == 0)
-		reply(rep, OCF_OK, "up to date with %s/%s", c->sync_remote,
-		    w.rbranch);
+		ocf_sync_set(rep, OCF_OK, "up to date with %s/%s",
+		    c->sync_remote, w.rbranch);
 	else
-		reply(rep, OCF_WARNING, "ahead %zu, behind %zu%s", ahead,
-		    behind, extra);
+		ocf_sync_set(rep, OCF_WARNING, "ahead %zu, behind %zu%s",
+		    ahead, behind, extra);
 	if (!w.unborn) {
 		rep->ahead = (int)ahead;
 		rep->behind = (int)behind;
@@ -1362,89 +842,46 @@ out:
 
 /* ---- the API ------------------------------------------------------- */
 
-/*
- * GIT_TOKEN_FILE's first line.  Read here, as root when we are, and
- * handed to the worker in memory: the file may stay readable by root only.
- */
 static int
-read_token(const char *path, char *buf, size_t len, char *err,
-    size_t errlen)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	if (path[0] == '\0')
-		return 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		snprintf(err, errlen, "unable to open '%s' (GIT_TOKEN_FILE): "
-		    "%s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
-		close(fd);
-		snprintf(err, errlen, "'%s' (GIT_TOKEN_FILE) is readable by "
-		    "group or others: chmod 600 it", path);
-		return -1;
-	}
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n == -1) {
-		snprintf(err, errlen, "unable to read '%s' (GIT_TOKEN_FILE): "
-		    "%s", path, strerror(errno));
-		return -1;
-	}
-	buf[n] = '\0';
-	n = (ssize_t)strcspn(buf, "\r\n");
-	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		n--;
-	buf[n] = '\0';
-	if (buf[0] == '\0') {
-		snprintf(err, errlen, "'%s' (GIT_TOKEN_FILE) is empty", path);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-run_git(const struct ocf_config *c, ocf_sync_fn fn, int token,
+run_git(const struct ocf_config *c, ocf_worker_fn fn, int token,
     const char *kept, struct ocf_sync_result *r, int *ahead, int *behind)
 {
-	struct ocf_sync_reply rep;
 	struct gctx *g;
 	struct passwd *pw;
 
-	if ((g = calloc(1, sizeof(*g))) == NULL) {
-		r->status = OCF_CRITICAL;
-		snprintf(r->detail, sizeof(r->detail), "out of memory");
-		return r->status;
+	memset(r, 0, sizeof(*r));
+	r->ahead = r->behind = -1;
+	/* read here, as root when we are, and handed to the worker in
+	 * memory: the file may stay readable by root only */
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		ocf_sync_set(r, OCF_CRITICAL, "out of memory");
+	else if (token && c->git_token_file[0] != '\0' &&
+	    ocf_read_token(c->git_token_file, g->token, sizeof(g->token),
+	    r->detail, sizeof(r->detail)) == -1)
+		r->status = OCF_UNKNOWN;
+	else {
+		g->c = c;
+		/* the user name ssh offers when the URL has none, as ssh(1)
+		 * would */
+		if (geteuid() == 0 && c->openclaw_user[0] != '\0')
+			snprintf(g->user, sizeof(g->user), "%s",
+			    c->openclaw_user);
+		else if ((pw = getpwuid(geteuid())) != NULL)
+			snprintf(g->user, sizeof(g->user), "%s", pw->pw_name);
+		if (ocf_worker_run(c->openclaw_user, fn, g, c->sync_timeout,
+		    r) == OCF_CRITICAL &&
+		    strncmp(r->detail, "timed out", 9) == 0)
+			ocf_sync_set(r, OCF_CRITICAL, "timed out after %gs "
+			    "(SYNC_TIMEOUT) talking to '%.100s'; %s",
+			    c->sync_timeout, c->sync_remote, kept);
+		ocf_redact(r->detail, sizeof(r->detail), g->token);
+		explicit_bzero(g->token, sizeof(g->token));
 	}
-	g->c = c;
-	if (token && read_token(c->git_token_file, g->token,
-	    sizeof(g->token), r->detail, sizeof(r->detail)) == -1) {
-		free(g);
-		return r->status = OCF_UNKNOWN;
-	}
-	/* the user name ssh offers when the URL has none, as ssh(1) would */
-	if (geteuid() == 0 && c->openclaw_user[0] != '\0')
-		snprintf(g->user, sizeof(g->user), "%s", c->openclaw_user);
-	else if ((pw = getpwuid(geteuid())) != NULL)
-		snprintf(g->user, sizeof(g->user), "%s", pw->pw_name);
-	if (ocf_sync_worker(c, fn, g, c->sync_timeout, &rep) == OCF_CRITICAL &&
-	    strncmp(rep.detail, "timed out", 9) == 0)
-		snprintf(rep.detail, sizeof(rep.detail), "timed out after %gs "
-		    "(SYNC_TIMEOUT) talking to '%.100s'; %s", c->sync_timeout,
-		    c->sync_remote, kept);
-	clean_line(rep.detail, sizeof(rep.detail), g->token);
-	explicit_bzero(g->token, sizeof(g->token));
 	free(g);
-	r->status = rep.status;
-	snprintf(r->detail, sizeof(r->detail), "%s", rep.detail);
 	if (ahead != NULL)
-		*ahead = rep.ahead;
+		*ahead = r->ahead;
 	if (behind != NULL)
-		*behind = rep.behind;
+		*behind = r->behind;
 	return r->status;
 }
 
@@ -1467,50 +904,4 @@ ocf_sync_status(const struct ocf_config *c, struct ocf_sync_result *r,
     int *ahead, int *behind)
 {
 	return run_git(c, do_status, 0, "nothing changed", r, ahead, behind);
-}
-
-void
-ocf_sync_record(struct ocf_state *s, const char *what,
-    const struct ocf_sync_result *r)
-{
-	static const char *const words[] = { "ok", "warning", "critical",
-	    "unknown", "refused" };
-	const char *word = r->status >= 0 && r->status <= 4 ?
-	    words[r->status] : "unknown";
-	char *field;
-	double *at;
-
-	if (strcmp(what, "pull") == 0) {
-		field = s->pull;
-		at = &s->pull_at;
-	} else if (strcmp(what, "push") == 0) {
-		field = s->push;
-		at = &s->push_at;
-	} else if (strcmp(what, "secrets") == 0) {
-		field = s->secrets;
-		at = &s->secrets_at;
-	} else
-		return;
-	snprintf(field, sizeof(s->pull), "%s", word);
-	*at = ocf_wall();
-	snprintf(s->sync_detail, sizeof(s->sync_detail), "%.8s: %.240s",
-	    what, r->detail);
-}
-
-int
-ocf_sync_save(const struct ocf_config *c, const char *what,
-    const struct ocf_sync_result *r, char *err, size_t errlen)
-{
-	struct ocf_state s;
-	int fd, rc = -1;
-
-	if (ocf_state_dir(c->state_dir, err, errlen) == -1 ||
-	    (fd = ocf_lock(c->state_dir, SAVE_LOCK_WAIT, err, errlen)) < 0)
-		return -1;
-	if (ocf_state_load(c->state_dir, &s, err, errlen) != -1) {
-		ocf_sync_record(&s, what, r);
-		rc = ocf_state_save(c->state_dir, &s, err, errlen);
-	}
-	ocf_unlock(fd);
-	return rc;
 }

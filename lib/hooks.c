@@ -13,20 +13,10 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "node.h"
 #include "spawn.h"
 #include "state.h"
 #include "timeutil.h"
-
-const char *
-ocf_node_name(const struct ocf_config *c, char *buf, unsigned long len)
-{
-	if (c->node_name[0] != '\0')
-		snprintf(buf, len, "%s", c->node_name);
-	else if (gethostname(buf, len) == -1 || buf[0] == '\0')
-		snprintf(buf, len, "standby");
-	buf[len - 1] = '\0';
-	return buf;
-}
 
 static int
 hook_wanted(const struct dirent *de)

@@ -28,8 +28,4 @@ int ocf_notify(const struct ocf_config *c, const struct ocf_event *e);
 int ocf_event_json(const struct ocf_config *c, const struct ocf_event *e,
     char *buf, unsigned long len);
 
-/* NODE_NAME, or the host name */
-const char *ocf_node_name(const struct ocf_config *c, char *buf,
-    unsigned long len);
-
 #endif

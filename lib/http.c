@@ -1,13 +1,10 @@
 #include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "http.h"
+#include "token.h"
 #include "version.h"
 
 int
@@ -18,52 +15,6 @@ ocf_http_init(void)
 	if (!done && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -1;
 	done = 1;
-	return 0;
-}
-
-int
-ocf_read_token(const char *path, char *buf, size_t len, char *err,
-    size_t errlen)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	/* O_NONBLOCK: a FIFO must not hang the probe */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd == -1) {
-		snprintf(err, errlen, "unable to open '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "token file '%s' is not a regular file",
-		    path);
-		close(fd);
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || (st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "token file '%s' is readable by group "
-		    "or others (chmod 600 it)", path);
-		close(fd);
-		return -1;
-	}
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0) {
-		snprintf(err, errlen, "unable to read '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	for (n = (ssize_t)strlen(buf); n > 0 && (buf[n - 1] == ' ' ||
-	    buf[n - 1] == '\t'); n--)
-		buf[n - 1] = '\0';
-	if (buf[0] == '\0') {
-		snprintf(err, errlen, "token file '%s' is empty", path);
-		return -1;
-	}
 	return 0;
 }
 

@@ -32,9 +32,4 @@ int ocf_http_init(void);
 int ocf_http_do(const struct ocf_http_req *q, struct ocf_http_resp *r);
 void ocf_http_free(struct ocf_http_resp *r);
 
-/* read a token file: first line, trailing whitespace stripped; refuses a
- * file readable by group or others.  0 or -1 with err */
-int ocf_read_token(const char *path, char *buf, size_t len, char *err,
-    size_t errlen);
-
 #endif

@@ -23,10 +23,12 @@
 
 #include "config.h"
 #include "exitcode.h"
-#include "gitsync.h"
+#include "secrets.h"
 #include "spawn.h"
+#include "worker.h"
 
 struct job {
+	const struct ocf_config *c;
 	char dir[1024];		/* SECRETS_DIR, no trailing '/' */
 	char tmp[1100];		/* DIR.ocf-new: rsync's target */
 	char old[1100];		/* DIR.ocf-old: only without RENAME_EXCHANGE */
@@ -190,42 +192,29 @@ swap_in(struct job *j)
 }
 
 static void
-fail(struct ocf_sync_reply *rep, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-fail(struct ocf_sync_reply *rep, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	rep->status = status;
-	va_start(ap, fmt);
-	vsnprintf(rep->detail, sizeof(rep->detail), fmt, ap);
-	va_end(ap);
-}
-
-static void
 rsync_failed(const struct ocf_config *c, struct job *j, int rc,
-    const char *err, struct ocf_sync_reply *rep)
+    const char *err, struct ocf_sync_result *rep)
 {
 	char why[200];
 
 	first_line(j->log, why, sizeof(why));
 	if (rc == -2)
-		fail(rep, OCF_CRITICAL, "rsync from '%s' timed out after %gs; "
-		    "kept the cached copy", j->src, c->sync_timeout);
+		ocf_sync_set(rep, OCF_CRITICAL, "rsync from '%s' timed out "
+		    "after %gs; kept the cached copy", j->src, c->sync_timeout);
 	else if (rc == -1)
-		fail(rep, OCF_CRITICAL, "unable to run rsync: %s; kept the "
-		    "cached copy", err);
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to run rsync: %s; kept "
+		    "the cached copy", err);
 	else
-		fail(rep, OCF_CRITICAL, "rsync from '%s' failed (exit %d)%s%s; "
-		    "kept the cached copy", j->src, rc, why[0] ? ": " : "", why);
+		ocf_sync_set(rep, OCF_CRITICAL, "rsync from '%s' failed (exit "
+		    "%d)%s%s; kept the cached copy", j->src, rc,
+		    why[0] ? ": " : "", why);
 }
 
 static void
-do_secrets(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
+do_secrets(void *arg, struct ocf_sync_result *rep)
 {
 	struct job *j = arg;
+	const struct ocf_config *c = j->c;
 	struct ocf_spawn_opts o = { .log_path = j->log };
 	char tmpdst[1200], tmo[32], err[512];
 	char *argv[] = { "rsync", "-rlpt", "--chmod=D700,F600", tmo, "-e",
@@ -233,8 +222,8 @@ do_secrets(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
 	int rc;
 
 	if (secrets_dir(c, j->dir, sizeof(j->dir)) == -1) {
-		fail(rep, OCF_UNKNOWN, "no home directory to hold .secrets: "
-		    "set SECRETS_DIR");
+		ocf_sync_set(rep, OCF_UNKNOWN, "no home directory to hold "
+		    ".secrets: set SECRETS_DIR");
 		return;
 	}
 	snprintf(j->tmp, sizeof(j->tmp), "%s.ocf-new", j->dir);
@@ -245,8 +234,8 @@ do_secrets(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
 	    whole_seconds(c->sync_timeout));
 	/* a leftover of a killed run must not be taken for a new copy */
 	if (remove_tree(j->tmp) == -1 || mkdir(j->tmp, 0700) == -1) {
-		fail(rep, OCF_CRITICAL, "unable to create '%s': %s", j->tmp,
-		    strerror(errno));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to create '%s': %s",
+		    j->tmp, strerror(errno));
 		return;
 	}
 	(void)unlink(j->log);
@@ -255,13 +244,14 @@ do_secrets(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
 		rsync_failed(c, j, rc, err, rep);
 		(void)remove_tree(j->tmp);
 	} else if (chmod(j->tmp, 0700) == -1 || swap_in(j) == -1) {
-		fail(rep, OCF_CRITICAL, "unable to move the new copy to '%s': "
-		    "%s; kept the cached copy", j->dir, strerror(errno));
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to move the new copy "
+		    "to '%s': %s; kept the cached copy", j->dir,
+		    strerror(errno));
 		(void)remove_tree(j->tmp);
 	} else {
 		nfiles = 0;
 		(void)nftw(j->dir, count_one, 16, FTW_PHYS);
-		fail(rep, OCF_OK, "synced %ld file%s into '%s'", nfiles,
+		ocf_sync_set(rep, OCF_OK, "synced %ld file%s into '%s'", nfiles,
 		    nfiles == 1 ? "" : "s", j->dir);
 	}
 	(void)unlink(j->log);
@@ -270,28 +260,22 @@ do_secrets(const struct ocf_config *c, void *arg, struct ocf_sync_reply *rep)
 int
 ocf_sync_secrets(const struct ocf_config *c, struct ocf_sync_result *r)
 {
-	struct ocf_sync_reply rep;
 	struct job *j;
 	const char *slash;
 	int secs = whole_seconds(c->sync_timeout);
 
-	r->status = OCF_OK;
-	snprintf(r->detail, sizeof(r->detail), "not configured");
+	memset(r, 0, sizeof(*r));
+	r->ahead = r->behind = -1;
 	if (c->secrets_host[0] == '\0')
-		return r->status;
+		return ocf_sync_set(r, OCF_OK, "not configured");
 	/* a leading '-' would reach ssh as an option */
 	if (c->secrets_host[0] == '-' ||
-	    strpbrk(c->secrets_host, " \t\r\n'\"") != NULL) {
-		r->status = OCF_UNKNOWN;
-		snprintf(r->detail, sizeof(r->detail), "bad SECRETS_HOST "
+	    strpbrk(c->secrets_host, " \t\r\n'\"") != NULL)
+		return ocf_sync_set(r, OCF_UNKNOWN, "bad SECRETS_HOST "
 		    "'%.200s': expected user@host", c->secrets_host);
-		return r->status;
-	}
-	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		r->status = OCF_CRITICAL;
-		snprintf(r->detail, sizeof(r->detail), "out of memory");
-		return r->status;
-	}
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return ocf_sync_set(r, OCF_CRITICAL, "out of memory");
+	j->c = c;
 	/* "src/" copies the contents, not a directory named src */
 	slash = c->secrets_src[0] == '\0' || c->secrets_src[strlen(
 	    c->secrets_src) - 1] != '/' ? "/" : "";
@@ -299,15 +283,11 @@ ocf_sync_secrets(const struct ocf_config *c, struct ocf_sync_result *r)
 	    c->secrets_src[0] != '\0' ? c->secrets_src : ".", slash);
 	if (ssh_command(c, j->rsh, sizeof(j->rsh), secs) == -1) {
 		free(j);
-		r->status = OCF_UNKNOWN;
-		snprintf(r->detail, sizeof(r->detail), "SSH_KEY and "
+		return ocf_sync_set(r, OCF_UNKNOWN, "SSH_KEY and "
 		    "SSH_KNOWN_HOSTS cannot hold a ' for rsync");
-		return r->status;
 	}
 	/* ocf_run stops rsync after SYNC_TIMEOUT, then 2 s to SIGKILL */
-	ocf_sync_worker(c, do_secrets, j, c->sync_timeout + 5, &rep);
+	ocf_worker_run(c->openclaw_user, do_secrets, j, c->sync_timeout + 5, r);
 	free(j);
-	r->status = rep.status;
-	snprintf(r->detail, sizeof(r->detail), "%s", rep.detail);
 	return r->status;
 }

@@ -16,10 +16,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <math.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +27,7 @@
 
 #include "spawn.h"
 #include "timeutil.h"
+#include "user.h"
 
 #define DEFAULT_PATH	"/usr/local/bin:/usr/bin:/bin"
 #define MAX_WORDS	1024
@@ -51,12 +50,7 @@ struct plan {
 	struct strv	 env;
 	struct strv	 paths;		/* execve candidates in PATH order */
 	const char	*cwd;		/* chdir here or fail */
-	char		*home;		/* else the user's home, else "/" */
-	char		*user;		/* switch to this user (we are root) */
-	uid_t		 uid;
-	gid_t		 gid;
-	gid_t		*groups;
-	int		 ngroups;
+	struct ocf_user	 user;		/* its home: the default cwd */
 	int		 new_session;
 	int		 nullfd;
 	int		 logfd;		/* -1: keep our stdout and stderr */
@@ -71,9 +65,7 @@ struct plan {
 /* what went wrong in the child, sent up the pipe */
 enum stage {
 	STAGE_SETUP,
-	STAGE_SETGROUPS,
-	STAGE_SETGID,
-	STAGE_SETUID,
+	STAGE_USER,
 	STAGE_CHDIR,
 	STAGE_EXEC,
 };
@@ -81,6 +73,7 @@ enum stage {
 struct child_err {
 	int	stage;
 	int	err;
+	int	step;		/* of ocf_user_switch, for STAGE_USER */
 };
 
 static void seterr(char *, size_t, const char *, ...)
@@ -226,10 +219,10 @@ plan_env(struct plan *pl, const struct ocf_spawn_opts *o, char *err,
 
 	if (env_base(&pl->env, o->clean_env) == -1)
 		goto nomem;
-	if (pl->user != NULL &&
-	    (env_putkv(&pl->env, "HOME", pl->home) == -1 ||
-	    env_putkv(&pl->env, "USER", pl->user) == -1 ||
-	    env_putkv(&pl->env, "LOGNAME", pl->user) == -1))
+	if (pl->user.name != NULL &&
+	    (env_putkv(&pl->env, "HOME", pl->user.home) == -1 ||
+	    env_putkv(&pl->env, "USER", pl->user.name) == -1 ||
+	    env_putkv(&pl->env, "LOGNAME", pl->user.name) == -1))
 		goto nomem;
 	for (i = 0; o->env != NULL && o->env[i] != NULL; i++) {
 		if (strchr(o->env[i], '=') == NULL || o->env[i][0] == '=') {
@@ -245,57 +238,6 @@ nomem:
 	seterr(err, errlen, "unable to build the environment: %s",
 	    strerror(ENOMEM));
 	return -1;
-}
-
-/* supplementary groups looked up now, so the child needs no NSS */
-static int
-plan_groups(struct plan *pl)
-{
-	gid_t *g;
-	int want = 32, have, tries;
-
-	for (tries = 0; tries < 4; tries++) {
-		if ((g = realloc(pl->groups, want * sizeof(*g))) == NULL)
-			return -1;
-		pl->groups = g;
-		have = want;
-		if (getgrouplist(pl->user, pl->gid, g, &have) != -1) {
-			pl->ngroups = have;
-			return 0;
-		}
-		want = have > want ? have : want * 2;
-	}
-	errno = ENOMEM;
-	return -1;
-}
-
-static int
-plan_user(struct plan *pl, const char *user, char *err, size_t errlen)
-{
-	struct passwd *pw;
-
-	/* switching needs root; otherwise we simply run as ourselves */
-	if (user == NULL || user[0] == '\0' || geteuid() != 0)
-		return 0;
-	errno = 0;
-	if ((pw = getpwnam(user)) == NULL) {
-		if (errno == 0 || errno == ENOENT || errno == ESRCH)
-			seterr(err, errlen, "unknown user '%s'", user);
-		else
-			seterr(err, errlen, "unable to look up user '%s': %s",
-			    user, strerror(errno));
-		return -1;
-	}
-	pl->uid = pw->pw_uid;
-	pl->gid = pw->pw_gid;
-	pl->user = strdup(pw->pw_name);
-	pl->home = strdup(pw->pw_dir[0] != '\0' ? pw->pw_dir : "/");
-	if (pl->user == NULL || pl->home == NULL || plan_groups(pl) == -1) {
-		seterr(err, errlen, "unable to look up user '%s': %s", user,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /* every PATH directory holding argv[0] is a candidate, as for execvp */
@@ -389,9 +331,7 @@ plan_free(struct plan *pl)
 {
 	strv_free(&pl->env);
 	strv_free(&pl->paths);
-	free(pl->home);
-	free(pl->user);
-	free(pl->groups);
+	ocf_user_free(&pl->user);
 	free(pl->log_old);
 	if (pl->nullfd != -1)
 		close(pl->nullfd);
@@ -493,29 +433,12 @@ close_other_fds(int keep, long open_max)
 }
 
 static int
-child_user(const struct plan *pl, struct child_err *ce)
-{
-	if (pl->user == NULL)
-		return 0;
-	ce->stage = STAGE_SETGROUPS;
-	if (setgroups((size_t)pl->ngroups, pl->groups) == -1)
-		return -1;
-	ce->stage = STAGE_SETGID;
-	if (setgid(pl->gid) == -1)
-		return -1;
-	ce->stage = STAGE_SETUID;
-	if (setuid(pl->uid) == -1)
-		return -1;
-	return 0;
-}
-
-static int
 child_dir(const struct plan *pl)
 {
 	if (pl->cwd != NULL)
 		return chdir(pl->cwd);
 	/* like login(1): a missing home (nobody's /nonexistent) means "/" */
-	if (pl->home != NULL && chdir(pl->home) == -1)
+	if (pl->user.home != NULL && chdir(pl->user.home) == -1)
 		return chdir("/");
 	return 0;
 }
@@ -646,7 +569,7 @@ child_fds(const struct plan *pl)
 static void
 child(const struct plan *pl)
 {
-	struct child_err ce = { STAGE_SETUP, 0 };
+	struct child_err ce = { STAGE_SETUP, 0, 0 };
 	sigset_t none;
 
 	child_signals();
@@ -655,7 +578,8 @@ child(const struct plan *pl)
 	if (child_fds(pl) == -1)
 		goto fail;
 	close_other_fds(pl->errfd, pl->open_max);
-	if (child_user(pl, &ce) == -1)
+	ce.stage = STAGE_USER;
+	if ((ce.step = ocf_user_switch(&pl->user)) != 0)
 		goto fail;
 	ce.stage = STAGE_CHDIR;
 	if (child_dir(pl) == -1)
@@ -702,11 +626,6 @@ static void
 report(const struct plan *pl, const struct child_err *ce, char *err,
     size_t errlen)
 {
-	static const char *const calls[] = {
-		[STAGE_SETGROUPS] = "setgroups",
-		[STAGE_SETGID] = "setgid",
-		[STAGE_SETUID] = "setuid",
-	};
 	const char *why = strerror(ce->err);
 
 	switch (ce->stage) {
@@ -717,11 +636,8 @@ report(const struct plan *pl, const struct child_err *ce, char *err,
 		seterr(err, errlen, "unable to change directory to '%s': %s",
 		    pl->cwd != NULL ? pl->cwd : "/", why);
 		break;
-	case STAGE_SETGROUPS:
-	case STAGE_SETGID:
-	case STAGE_SETUID:
-		seterr(err, errlen, "unable to switch to user '%s' (%s): %s",
-		    pl->user, calls[ce->stage], why);
+	case STAGE_USER:
+		ocf_user_error(pl->user.name, ce->step, ce->err, err, errlen);
 		break;
 	default:
 		seterr(err, errlen, "unable to set up '%s': %s", pl->argv[0],
@@ -805,7 +721,7 @@ ocf_spawn(char *const argv[], const struct ocf_spawn_opts *o, char *err,
 	pl.open_max = sysconf(_SC_OPEN_MAX);
 	if (pl.open_max < 0 || pl.open_max > INT_MAX)
 		pl.open_max = 65536;
-	if (plan_user(&pl, o->user, err, errlen) == 0 &&
+	if (ocf_user_lookup(o->user, &pl.user, err, errlen) == 0 &&
 	    plan_env(&pl, o, err, errlen) == 0 &&
 	    plan_paths(&pl, err, errlen) == 0 &&
 	    plan_fds(&pl, o->log_path, err, errlen) == 0)

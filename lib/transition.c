@@ -10,8 +10,10 @@
 #include "hooks.h"
 #include "log.h"
 #include "probe.h"
+#include "secrets.h"
 #include "spawn.h"
 #include "state.h"
+#include "syncstate.h"
 #include "timeutil.h"
 #include "transition.h"
 

@@ -38,7 +38,7 @@ if [ "${1:-}" = --all ]; then
 	need cppcheck cppcheck
 	need shellcheck shellcheck
 	for p in ca-certificates procps libcurl4-openssl-dev libgit2-dev \
-		libcmocka-dev; do
+		libssl-dev libcmocka-dev; do
 		command -v dpkg >/dev/null 2>&1 && need_pkg "$p"
 	done
 fi

@@ -1,12 +1,19 @@
 # test/fuzz/targets.sh - sourced by run.sh and t7100: what each fuzz target
-# links.  sources TARGET prints the lib/*.c basenames the target needs.
+# links.  sources TARGET prints the lib/*.c basenames the target needs,
+# libs TARGET the libraries beyond libc and libm.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-FUZZ_TARGETS='config state health split'
+FUZZ_TARGETS='config state health split knownhosts'
 sources() {
 	case $1 in
 	config)	echo config log timeutil spawn ;;
 	state)	echo state atomic log timeutil ;;
 	health)	echo health ;;
 	split)	echo spawn timeutil ;;
+	knownhosts)	echo knownhosts ;;
+	esac
+}
+libs() {
+	case $1 in
+	knownhosts)	pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto ;;
 	esac
 }
