@@ -21,10 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "config.h"
 #include "log.h"
 #include "probe.h"
-#include "spawn.h"
 #include "state.h"
 
 #define FILE_MAX (1024 * 1024)	/* a real file is a few hundred bytes */

@@ -11,11 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "config.h"
 #include "exitcode.h"
 #include "gateway.h"
 #include "log.h"
 #include "probe.h"
+#include "proc.h"
 #include "spawn.h"
 #include "state.h"
 #include "timeutil.h"

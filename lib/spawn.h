@@ -53,33 +53,4 @@ int ocf_wait(pid_t pid, double timeout, int *status);
 int ocf_run(char *const argv[], const struct ocf_spawn_opts *o,
     double timeout, char *err, size_t errlen);
 
-/*
- * Split a command line like systemd's ExecStart=: words separated by
- * whitespace; "double" and 'single' quotes group; backslash escapes the
- * next character (outside single quotes); no variables, no globbing, no
- * shell.  Returns 0 and a NULL-terminated malloc'd argv (free it with
- * ocf_argv_free), or -1 with err (unterminated quote, empty line).
- */
-int ocf_split_cmdline(const char *line, char ***argv, char *err,
-    size_t errlen);
-void ocf_argv_free(char **argv);
-
-/* start time of pid in clock ticks since boot (/proc/PID/stat field 22);
- * 0 and *t set, or -1 when there is no such process */
-int ocf_proc_start_time(pid_t pid, unsigned long long *t);
-
-/* true when pid exists and still has the recorded start time */
-int ocf_proc_same(pid_t pid, unsigned long long start);
-
-/* number of live (non-zombie) processes in process group pgid */
-int ocf_pgrp_count(pid_t pgid);
-
-/*
- * Stop a whole process group: SIGTERM, wait up to timeout seconds for
- * every process of the group to exit, then SIGKILL and wait again
- * (bounded).  Reaps pgid itself when it is our child.  Returns 0 when the
- * group is gone, 1 when SIGKILL was needed, -1 if processes remain.
- */
-int ocf_pgrp_stop(pid_t pgid, double timeout);
-
 #endif

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spawn.h"
+#include "cmdline.h"
 
 #define MAX_WORDS 1024	/* documented limit of ocf_split_cmdline() */
 #define BLANKS " \t\n\r"

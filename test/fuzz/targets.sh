@@ -5,10 +5,10 @@
 FUZZ_TARGETS='config state health split knownhosts'
 sources() {
 	case $1 in
-	config)	echo config log timeutil spawn ;;
-	state)	echo state atomic log timeutil ;;
+	config)	echo config log timeutil cmdline ;;
+	state)	echo state atomic lock log timeutil ;;
 	health)	echo health ;;
-	split)	echo spawn timeutil ;;
+	split)	echo cmdline ;;
 	knownhosts)	echo knownhosts ;;
 	esac
 }

@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
+#include "proc.h"
 #include "spawn.h"
 #include "timeutil.h"
 
