@@ -140,3 +140,21 @@ ocf_notify(const struct ocf_config *c, const struct ocf_event *e)
 	ocf_http_free(&r);
 	return ok ? 0 : -1;
 }
+
+void
+ocf_announce(const struct ocf_config *c, const char *event,
+    const char *old_role, const char *new_role, long number,
+    const char *reason, int status)
+{
+	struct ocf_event e = {
+		.event = event,
+		.old_role = old_role,
+		.new_role = new_role,
+		.number = number,
+		.reason = reason,
+		.status = status,
+	};
+
+	ocf_hooks_run(c, &e);
+	ocf_notify(c, &e);
+}

@@ -28,4 +28,10 @@ int ocf_notify(const struct ocf_config *c, const struct ocf_event *e);
 int ocf_event_json(const struct ocf_config *c, const struct ocf_event *e,
     char *buf, unsigned long len);
 
+/* tell everyone: the hooks, then the webhook (the caller holds no lock:
+ * a hook may call ocf tools itself) */
+void ocf_announce(const struct ocf_config *c, const char *event,
+    const char *old_role, const char *new_role, long number,
+    const char *reason, int status);
+
 #endif

@@ -2,23 +2,17 @@
 #include <string.h>
 
 #include "config.h"
-#include "lock.h"
+#include "exitcode.h"
 #include "state.h"
 #include "syncstate.h"
 #include "timeutil.h"
 #include "worker.h"
 
-/* seconds to wait for the state lock: a transition holds it for long */
-#define SAVE_LOCK_WAIT 5.0
-
 void
 ocf_sync_record(struct ocf_state *s, const char *what,
     const struct ocf_sync_result *r)
 {
-	static const char *const words[] = { "ok", "warning", "critical",
-	    "unknown", "refused" };
-	const char *word = r->status >= 0 && r->status <= 4 ?
-	    words[r->status] : "unknown";
+	const char *word = ocf_exit_word(r->status);
 	char *field;
 	double *at;
 
@@ -43,16 +37,15 @@ int
 ocf_sync_save(const struct ocf_config *c, const char *what,
     const struct ocf_sync_result *r, char *err, size_t errlen)
 {
-	struct ocf_state s;
-	int fd, rc = -1;
+	struct ocf_txn x;
+	int rc;
 
-	if (ocf_state_dir(c->state_dir, err, errlen) == -1 ||
-	    (fd = ocf_lock(c->state_dir, SAVE_LOCK_WAIT, err, errlen)) < 0)
-		return -1;
-	if (ocf_state_load(c->state_dir, &s, err, errlen) != -1) {
-		ocf_sync_record(&s, what, r);
-		rc = ocf_state_save(c->state_dir, &s, err, errlen);
+	if ((rc = ocf_txn_begin(&x, c->state_dir, OCF_WAIT_COMMAND, NULL)) == 0) {
+		ocf_sync_record(&x.s, what, r);
+		rc = ocf_txn_commit(&x);
 	}
-	ocf_unlock(fd);
-	return rc;
+	if (rc != 0)
+		snprintf(err, errlen, "%s", x.err);
+	ocf_txn_end(&x);
+	return rc == 0 ? 0 : -1;
 }

@@ -126,23 +126,6 @@ finish(struct ocf_txn *x, struct ocf_transition *t, const char *done)
 	    what, x->err);
 }
 
-static void
-announce(const struct ocf_config *c, const char *event, enum ocf_role old,
-    const struct ocf_state *s, const struct ocf_transition *t)
-{
-	struct ocf_event e = {
-		.event = event,
-		.old_role = ocf_role_name(old),
-		.new_role = ocf_role_name(s->role),
-		.number = s->transitions,
-		.reason = t->detail,
-		.status = t->status,
-	};
-
-	ocf_hooks_run(c, &e);
-	ocf_notify(c, &e);
-}
-
 static int
 answers(const struct ocf_config *c, const char *url, double timeout)
 {
@@ -284,7 +267,9 @@ out:
 	/* hooks run unlocked: they may call ocf tools themselves */
 	ocf_txn_end(&x);
 	if (event != NULL)
-		announce(c, event, old, s, t);
+		ocf_announce(c, event, ocf_role_name(old),
+		    ocf_role_name(s->role), s->transitions, t->detail,
+		    t->status);
 	return t->status;
 }
 
@@ -354,7 +339,9 @@ failed:
 out:
 	ocf_txn_end(&x);
 	if (event != NULL)
-		announce(c, event, old, s, t);
+		ocf_announce(c, event, ocf_role_name(old),
+		    ocf_role_name(s->role), s->transitions, t->detail,
+		    t->status);
 	return t->status;
 }
 

@@ -163,23 +163,6 @@ latch(const struct ocf_config *c, struct ocf_state *s, int n)
 	ocf_err("%s", s->last_error);
 }
 
-/* say so loudly: hooks and webhook, run without the lock held */
-static void
-announce_latch(const struct ocf_config *c, const struct ocf_state *s)
-{
-	struct ocf_event e = {
-		.event = "latch",
-		.old_role = ocf_role_name(s->role),
-		.new_role = ocf_role_name(s->role),
-		.number = s->transitions,
-		.reason = s->last_error,
-		.status = OCF_REFUSED,
-	};
-
-	ocf_hooks_run(c, &e);
-	ocf_notify(c, &e);
-}
-
 /* the facts decide() needs, asked only when they can matter */
 static void
 observe(const struct ocf_config *c, struct ocf_state *s, int verdict,
@@ -255,8 +238,10 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct ocf_memory *m)
 	if (!unsaved && was)
 		ocf_notice("the state is saved again");
 	ocf_txn_end(&x);
-	if (latched)
-		announce_latch(c, s);
+	if (latched)	/* say so loudly */
+		ocf_announce(c, "latch", ocf_role_name(s->role),
+		    ocf_role_name(s->role), s->transitions, s->last_error,
+		    OCF_REFUSED);
 
 	t->fails = s->fails;
 	t->rises = s->rises;
