@@ -30,9 +30,7 @@ else
 B ?= build
 endif
 
-# Messages are cut to their buffers on purpose: no -Wformat-truncation.
-WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
-	-Wno-format-truncation
+WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2
 CFLAGS_USER ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS_USER) $(SANFLAGS) \
 	-Ilib $(CURL_CFLAGS) $(GIT2_CFLAGS) $(CRYPTO_CFLAGS) -MMD -MP

@@ -582,14 +582,18 @@ node_ref_name(const struct ocf_config *c, char *buf, size_t len)
 		snprintf(buf, len, "node");
 }
 
+/* now in UTC: ISO 8601, or compact for a branch name */
 static void
-utc_stamp(char *buf, size_t len, const char *fmt)
+utc_stamp(char *buf, size_t len, int compact)
 {
 	time_t now = time(NULL);
 	struct tm tm;
 
 	gmtime_r(&now, &tm);
-	strftime(buf, len, fmt, &tm);
+	if (compact)
+		strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* git add -A (ignored files stay out) and commit; *files: what changed */
@@ -627,7 +631,7 @@ commit_all(const struct ocf_config *c, struct ws *w, const char *node,
 	}
 	snprintf(name, sizeof(name), "ocf on %s", node);
 	snprintf(email, sizeof(email), "ocf@%s", node);
-	utc_stamp(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ");
+	utc_stamp(when, sizeof(when), 0);
 	snprintf(msg, sizeof(msg), "ocf: workspace of %s at %s\n", node, when);
 	if (git_signature_now(&sig, name, email) < 0 ||
 	    git_commit_create(&id, w->repo, "HEAD", sig, sig, NULL, msg, tree,
@@ -695,7 +699,7 @@ push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	}
 	snprintf(dst, sizeof(dst), "refs/heads/ocf/%s", node);
 	if ((r = push_one(w, g, dst)) == 1) {
-		utc_stamp(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ");
+		utc_stamp(stamp, sizeof(stamp), 1);
 		snprintf(dst, sizeof(dst), "refs/heads/ocf/%s-%s", node, stamp);
 		r = push_one(w, g, dst);
 	}

@@ -30,12 +30,17 @@ static int
 run_one(const struct ocf_config *c, const struct ocf_event *e,
     const char *path)
 {
-	char ev[64], oldr[64], newr[64], num[64], why[600], st[32];
-	char node[300], nodebuf[256], sd[1100], url[1100], err[OCF_ERRLEN];
+	char ev[64], oldr[64], newr[64], num[64], st[32];
+	char why[sizeof("OCF_REASON=") + 512];
+	char nodebuf[sizeof(c->node_name)];
+	char node[sizeof("OCF_NODE=") + sizeof(nodebuf)];
+	char sd[sizeof("OCF_STATE_DIR=") + sizeof(c->state_dir)];
+	char url[sizeof("OCF_PRIMARY_URL=") + sizeof(c->primary_url)];
+	char err[OCF_ERRLEN];
 	const char *env[] = { ev, oldr, newr, num, why, st, node, sd, url,
 	    NULL };
 	char *argv[] = { (char *)path, (char *)e->event, NULL };
-	char logpath[1100];
+	char logpath[sizeof(c->state_dir) + sizeof("/hooks.log")];
 	struct ocf_spawn_opts o = {
 		.env = env,
 		.clean_env = 1,
@@ -103,7 +108,9 @@ int
 ocf_event_json(const struct ocf_config *c, const struct ocf_event *e,
     char *buf, unsigned long len)
 {
-	char node[256], n[600], why[1200], url[2200], stamp[40];
+	char node[sizeof(c->node_name)], n[OCF_JSON_ROOM(sizeof(node))];
+	char why[OCF_JSON_ROOM(512)], stamp[40];
+	char url[OCF_JSON_ROOM(sizeof(c->primary_url))];
 
 	return snprintf(buf, len, "{\"event\":\"%s\",\"node\":%s,"
 	    "\"old_role\":\"%s\",\"new_role\":\"%s\",\"transition\":%ld,"

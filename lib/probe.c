@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,11 +10,18 @@
 #include "timeutil.h"
 
 static int
-verdict(struct ocf_probe_result *r, int status, const char *fmt,
-    const char *a, const char *b)
+verdict(struct ocf_probe_result *r, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+verdict(struct ocf_probe_result *r, int status, const char *fmt, ...)
 {
+	va_list ap;
+
 	r->status = status;
-	snprintf(r->reason, sizeof(r->reason), fmt, a, b);
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
 	return status;
 }
 
@@ -109,7 +117,7 @@ static void
 fetch(const struct ocf_probe_opts *o, const char *path, double deadline,
     struct ocf_http_resp *resp, struct ocf_http_answer *a)
 {
-	char url[1200];
+	char url[OCF_URL_MAX + sizeof("/healthz")];
 	struct ocf_http_req q = {
 		.url = url,
 		.timeout = deadline - ocf_mono(),
@@ -172,7 +180,8 @@ int
 ocf_probe_json(const struct ocf_probe_result *r, const char *url,
     char *buf, size_t len)
 {
-	char u[2200], why[600], fl[600];
+	char u[OCF_JSON_ROOM(OCF_URL_MAX)], why[OCF_JSON_ROOM(sizeof(r->reason))];
+	char fl[OCF_JSON_ROOM(256)];
 	size_t at;
 	int n;
 
@@ -188,7 +197,7 @@ ocf_probe_json(const struct ocf_probe_result *r, const char *url,
 	at = (size_t)n;
 	/* failing is "a,b,c": one JSON string per name */
 	for (const char *p = r->failing; *p != '\0';) {
-		char name[256];
+		char name[(sizeof(fl) - 3) / 6];
 		size_t k = strcspn(p, ",");
 
 		snprintf(name, sizeof(name), "%.*s", (int)k, p);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 #define OCF_PROBE_BODY_MAX (64 * 1024)
+/* the longest base URL (the configuration's fields hold 1023 bytes) */
+#define OCF_URL_MAX 1024
 
 struct ocf_probe_opts {
 	const char *url;	/* base URL, e.g. http://127.0.0.1:18789 */

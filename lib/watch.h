@@ -16,7 +16,7 @@ struct ocf_tick {
 	int status;		/* its result, when acted */
 	int fails, rises;	/* counters after this check */
 	int active;		/* role after this check is active */
-	char reason[256];	/* the probe's reason */
+	char reason[768];	/* the probe's reason (ocf_probe_result's) */
 };
 
 /* one iteration: probe, count, repair, transition when a threshold is
