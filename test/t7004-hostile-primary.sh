@@ -142,9 +142,10 @@ run_case() {
 			sed -n '1,5s/^/#   /p' "$TMP/out.3" "$TMP/err.3"
 		test_grep "$_rc_name: and says so" 'active; transition done' \
 			"$TMP/out.3"
-		ocf-demote >/dev/null 2>&1
+		ocf-demote >"$TMP/demote.out" 2>&1
 		test_cmp_str "$_rc_name: ocf-demote stops it again" 'standby 0' \
-			"$(state_get ROLE) $(marked "$STATE_DIR")"
+			"$(state_get ROLE) $(marked "$STATE_DIR")" ||
+			sed 's/^/#   /' "$TMP/demote.out"
 	else
 		test_cmp_str "$_rc_name: nothing happens: standby, no gateway" \
 			'standby 0 ok' \
