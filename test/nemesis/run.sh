@@ -642,6 +642,12 @@ check_quiet() {
 	for _p in $(pids_with "NEMESIS_RUN=$RUNID"); do
 		[ "$_p" != "$_w" ] || continue
 		case $_gw in *" $_p "*) continue ;; esac
+		# the gateway's log keeper (a fork of ocf-watch, named
+		# ocf-gwlog) lives exactly as long as a gateway does
+		if [ "$_gw" != '  ' ] &&
+		    [ "$(cat "/proc/$_p/comm" 2>/dev/null)" = ocf-gwlog ]; then
+			continue
+		fi
 		_extra="$_extra $_p($(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null | cut -c1-60))"
 	done
 	[ -z "$_extra" ] ||
