@@ -1,3 +1,5 @@
+#include <stdio.h>
+
 #include "exitcode.h"
 
 const char *
@@ -29,4 +31,25 @@ ocf_exit_worst(int a, int b)
 {
 	/* rank: OK < WARNING < CRITICAL < UNKNOWN < REFUSED */
 	return a > b ? a : b;
+}
+
+int
+ocf_status_vset(int *status, char *detail, size_t len, int code,
+    const char *fmt, va_list ap)
+{
+	*status = code;
+	vsnprintf(detail, len, fmt, ap);
+	return code;
+}
+
+int
+ocf_status_set(int *status, char *detail, size_t len, int code,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ocf_status_vset(status, detail, len, code, fmt, ap);
+	va_end(ap);
+	return code;
 }

@@ -1,4 +1,3 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,21 +8,8 @@
 #include "probe.h"
 #include "timeutil.h"
 
-static int
-verdict(struct ocf_probe_result *r, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-verdict(struct ocf_probe_result *r, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->status = status;
-	va_start(ap, fmt);
-	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
-	va_end(ap);
-	return status;
-}
+#define verdict(r, ...) \
+	ocf_status_set(&(r)->status, (r)->reason, sizeof((r)->reason), __VA_ARGS__)
 
 static int
 is_2xx(long code)

@@ -1,4 +1,3 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,21 +16,8 @@
 #include "timeutil.h"
 #include "transition.h"
 
-static int
-result(struct ocf_transition *t, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-result(struct ocf_transition *t, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->status = status;
-	va_start(ap, fmt);
-	vsnprintf(t->detail, sizeof(t->detail), fmt, ap);
-	va_end(ap);
-	return status;
-}
+#define result(t, ...) \
+	ocf_status_set(&(t)->status, (t)->detail, sizeof((t)->detail), __VA_ARGS__)
 
 /* the state dir, the lock (waited for only as long as a check holds it:
  * a transition in flight is a refusal, not a queue), the state as it is */
@@ -52,6 +38,19 @@ begin(const struct ocf_config *c, struct ocf_txn *x, struct ocf_memory *mem,
 		ocf_warn("repairing an interrupted %s (process %ld is gone)",
 		    x->s.transition, x->s.transition_pid);
 	return OCF_OK;
+}
+
+/* unlock, then tell: hooks run unlocked, they may call ocf tools */
+static int
+end(const struct ocf_config *c, struct ocf_txn *x, const char *event,
+    enum ocf_role old, const struct ocf_transition *t)
+{
+	ocf_txn_end(x);
+	if (event != NULL)
+		ocf_announce(c, event, ocf_role_name(old),
+		    ocf_role_name(x->s.role), x->s.transitions, t->detail,
+		    t->status);
+	return t->status;
 }
 
 /* a save that fails does not stop the transition: what it does to the
@@ -264,13 +263,7 @@ failed:
 	if (t->changed)
 		event = "fail";
 out:
-	/* hooks run unlocked: they may call ocf tools themselves */
-	ocf_txn_end(&x);
-	if (event != NULL)
-		ocf_announce(c, event, ocf_role_name(old),
-		    ocf_role_name(s->role), s->transitions, t->detail,
-		    t->status);
-	return t->status;
+	return end(c, &x, event, old, t);
 }
 
 int
@@ -337,12 +330,7 @@ failed:
 	finish(&x, t, t->detail);
 	event = "fail";
 out:
-	ocf_txn_end(&x);
-	if (event != NULL)
-		ocf_announce(c, event, ocf_role_name(old),
-		    ocf_role_name(s->role), s->transitions, t->detail,
-		    t->status);
-	return t->status;
+	return end(c, &x, event, old, t);
 }
 
 int

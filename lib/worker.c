@@ -44,9 +44,9 @@ ocf_sync_set(struct ocf_sync_result *r, int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	r->status = status;
 	va_start(ap, fmt);
-	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+	ocf_status_vset(&r->status, r->detail, sizeof(r->detail), status, fmt,
+	    ap);
 	va_end(ap);
 	return status;
 }
