@@ -288,7 +288,7 @@ read_state(const char *dir, char *buf, size_t len, int *ok)
 static long
 proc_ppid(const char *pid, char *state)
 {
-	char path[64], buf[1024], *rp;
+	char path[sizeof("/proc//stat") + 256], buf[1024], *rp;
 	ssize_t n;
 	long ppid;
 	int fd;
@@ -326,7 +326,7 @@ count_gateways(const char *mark)
 	if ((d = opendir("/proc")) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
-		char path[64], st;
+		char path[sizeof("/proc//environ") + sizeof(de->d_name)], st;
 		ssize_t n;
 		long pp;
 		int fd, found = 0;
