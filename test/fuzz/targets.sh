@@ -5,10 +5,10 @@
 FUZZ_TARGETS='config state health split knownhosts'
 sources() {
 	case $1 in
-	config)	echo config log timeutil spawn ;;
+	config)	echo config log timeutil spawn user ;;
 	state)	echo state atomic log timeutil ;;
 	health)	echo health ;;
-	split)	echo spawn timeutil ;;
+	split)	echo spawn timeutil user ;;
 	knownhosts)	echo knownhosts ;;
 	esac
 }
