@@ -16,6 +16,11 @@
 #   NEMESIS_KEEP=1    keep the run directory even when the run passes
 #   NEMESIS_SLACK=S   the slack added to the I1/I2 bounds (default 2.5)
 #   FLAP_MAX, FLAP_WINDOW  the flap breaker (default 10 in 60 s)
+#   NEMESIS_GATEWAY=openclaw  the standby's gateway is the real OpenClaw
+#                     gateway (test/gateway.sh, installed under
+#                     /var/cache/ocf-test) instead of ocf-testsrv, with
+#                     READY_TIMEOUT=60 and STOP_TIMEOUT=15; a few hundred
+#                     seconds make a round of it
 #   OCF_BIN           the built tools (default: build/ of this tree)
 #
 # Needs root (network and mount namespaces, mounts), iproute2, util-linux
@@ -47,6 +52,16 @@ READY_TIMEOUT=5
 PROBE_TIMEOUT=0.5
 # ocf-watch.service: Restart=always, RestartSec=2, KillMode=process
 RESTART_SEC=2
+# the standby's gateway: ocf-testsrv (ready at once), or the real one
+GATEWAY_KIND=${NEMESIS_GATEWAY:-testsrv}
+DISK_SIZE=4m
+SAMPLE_TIMEOUT_MS=400
+if [ "$GATEWAY_KIND" = openclaw ]; then
+	READY_TIMEOUT=60
+	STOP_TIMEOUT=15
+	DISK_SIZE=64m
+	SAMPLE_TIMEOUT_MS=1000
+fi
 # the gateway's log cap of contract item 1 (an unknown key before it)
 GATEWAY_LOG_MAX=65536
 
@@ -61,6 +76,13 @@ KINDS='pkill pstop pmode partition watchkill gwkill promote demote full ro clock
 
 say() {
 	printf 'nemesis: %s\n' "$*"
+}
+
+# replay: the command that runs this schedule again
+replay() {
+	printf '%smake nemesis SEED=%s DURATION=%s%s\n' \
+	    "$([ "$GATEWAY_KIND" = testsrv ] || echo "NEMESIS_GATEWAY=$GATEWAY_KIND ")" \
+	    "$SEED" "$DURATION" "${FAULTS:+ FAULTS=$FAULTS}"
 }
 
 now_ms() {
@@ -128,6 +150,11 @@ outer() {
 		[ -x "$OCF_BIN/$_p" ] || skip "$OCF_BIN/$_p is missing (make all $(
 			)build/test/helpers/... first, or use make nemesis)"
 	done
+	case $GATEWAY_KIND in
+	testsrv|openclaw)	;;
+	*)	say "NEMESIS_GATEWAY must be testsrv or openclaw, not '$GATEWAY_KIND'"
+		exit 1 ;;
+	esac
 	case $DURATION in
 	''|*[!0-9]*)	say "DURATION must be a number of seconds, not '$DURATION'"
 			exit 1 ;;
@@ -146,8 +173,8 @@ outer() {
 			exit 1 ;;
 		esac
 	done
-	say "seed $SEED, $DURATION s, faults: ${FAULTS:-all}"
-	say "replay: make nemesis SEED=$SEED DURATION=$DURATION${FAULTS:+ FAULTS=$FAULTS}"
+	say "seed $SEED, $DURATION s, faults: ${FAULTS:-all}, gateway: $GATEWAY_KIND"
+	say "replay: $(replay)"
 
 	RUN=$(mktemp -d "${TMPDIR:-/tmp}/ocf-nemesis.XXXXXX") ||
 		{ say 'cannot create a run directory'; exit 1; }
@@ -177,7 +204,7 @@ outer() {
 		exit 1
 	fi
 	export SEED DURATION FAULTS KEEP_GOING SLACK FLAP_MAX FLAP_WINDOW RUN \
-	    NSA NSB VA VB FAKELIB OCF_BIN
+	    NSA NSB VA VB FAKELIB OCF_BIN GATEWAY_KIND
 	# the whole standby in NSB and in a mount namespace of its own: the
 	# tmpfs and the read-only bind mounts die with it
 	ip netns exec "$NSB" unshare -m --propagation private \
@@ -787,7 +814,7 @@ report() {
 		say '--- state file at the first violation ---'
 		cat "$RUN/violation.1.state"
 	fi
-	say "replay: make nemesis SEED=$SEED DURATION=$DURATION${FAULTS:+ FAULTS=$FAULTS}"
+	say "replay: $(replay)"
 }
 
 finish() {
@@ -817,7 +844,7 @@ inner() {
 	trap 'HARNESS_FAILED=1; finish' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	if ! mount -t tmpfs -o size=4m,mode=0755 ocf-nemesis "$DISK"; then
+	if ! mount -t tmpfs -o "size=$DISK_SIZE,mode=0755" ocf-nemesis "$DISK"; then
 		say 'cannot mount a tmpfs for STATE_DIR'
 		exit 1
 	fi
@@ -834,6 +861,19 @@ inner() {
 	    -v c="$CHECK_INTERVAL" -v n="$RISE_THRESHOLD" -v f="$FAST_INTERVAL" \
 	    -v s="$STOP_TIMEOUT" -v k="$SLACK" \
 	    'BEGIN { printf "%d\n", (w + r + h + c + n * f + s + k) * 1000 }')
+	if [ "$GATEWAY_KIND" = openclaw ]; then
+		# gateway.sh's helpers keep the gateway's home under TMP
+		# shellcheck disable=SC2034 # read by test/gateway.sh
+		TMP=$RUN
+		# shellcheck disable=SC1091 # a file of this tree
+		. "$SRCDIR/test/gateway.sh"
+		GATEWAY_CMD=$(gw_cmdline standby "$PORT") || {
+			say 'cannot set up the real OpenClaw gateway (test/gateway.sh)'
+			exit 1
+		}
+	else
+		GATEWAY_CMD="$HELPERS/ocf-testsrv -p $PORT -m ready -v"
+	fi
 	cat >"$CONF" <<-EOF
 	# the standby of \`make nemesis\` (test/nemesis/run.sh)
 	PRIMARY_URL=http://$ADDR_P:$PORT
@@ -848,7 +888,7 @@ inner() {
 	FLAP_MAX=$FLAP_MAX
 	FLAP_WINDOW=$FLAP_WINDOW
 	STATE_DIR=$SD
-	GATEWAY_CMD=$HELPERS/ocf-testsrv -p $PORT -m ready -v
+	GATEWAY_CMD=$GATEWAY_CMD
 	GATEWAY_URL=http://127.0.0.1:$PORT
 	OPENCLAW_USER=
 	WORKSPACE=$RUN/no-workspace
@@ -865,7 +905,7 @@ inner() {
 	primary_start || exit 1
 	"$HELPERS/ocf-nemesis-sample" -n "/run/netns/$NSA" -p "$ADDR_P:$PORT" \
 	    -g "127.0.0.1:$PORT" -s "$SD" -F "$RUN/flags" -x "$RUN/stop" \
-	    -d $((DURATION + 900)) </dev/null 2>>"$RUN/sampler.err" |
+	    -t "$SAMPLE_TIMEOUT_MS" -d $((DURATION + 900)) </dev/null 2>>"$RUN/sampler.err" |
 	    awk -v b1="$B1" -v b2="$B2" -v base="$BASE" -v b4="$B4" \
 		-v timeline="$RUN/timeline" -v violations="$RUN/violations" \
 		-v stats="$RUN/checker.stats" -f "$NEM_DIR/check.awk" \
