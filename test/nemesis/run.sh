@@ -15,7 +15,7 @@
 #                     (default: stop at the first)
 #   NEMESIS_KEEP=1    keep the run directory even when the run passes
 #   NEMESIS_SLACK=S   the slack added to the I1/I2 bounds (default 2.5)
-#   FLAP_MAX, FLAP_WINDOW  the flap breaker (default 10 in 60 s)
+#   FLAP_MAX, FLAP_WINDOW  the flap breaker (default 6 in 60 s)
 #   NEMESIS_GATEWAY=openclaw  the standby's gateway is the real OpenClaw
 #                     gateway (test/gateway.sh, installed under
 #                     /var/cache/ocf-test) instead of ocf-testsrv, with
@@ -38,7 +38,7 @@ DURATION=${DURATION:-1800}
 FAULTS=${FAULTS:-}
 KEEP_GOING=${NEMESIS_KEEP_GOING:-0}
 SLACK=${NEMESIS_SLACK:-2.5}
-FLAP_MAX=${FLAP_MAX:-10}
+FLAP_MAX=${FLAP_MAX:-6}
 FLAP_WINDOW=${FLAP_WINDOW:-60}
 
 # the standby's timings (fast, so a failover takes seconds)
