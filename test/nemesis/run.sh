@@ -15,7 +15,12 @@
 #                     (default: stop at the first)
 #   NEMESIS_KEEP=1    keep the run directory even when the run passes
 #   NEMESIS_SLACK=S   the slack added to the I1/I2 bounds (default 2.5)
-#   FLAP_MAX, FLAP_WINDOW  the flap breaker (default 10 in 60 s)
+#   FLAP_MAX, FLAP_WINDOW  the flap breaker (default 6 in 60 s)
+#   NEMESIS_GATEWAY=openclaw  the standby's gateway is the real OpenClaw
+#                     gateway (test/gateway.sh, installed under
+#                     /var/cache/ocf-test) instead of ocf-testsrv, with
+#                     READY_TIMEOUT=60 and STOP_TIMEOUT=15; a few hundred
+#                     seconds make a round of it
 #   OCF_BIN           the built tools (default: build/ of this tree)
 #
 # Needs root (network and mount namespaces, mounts), iproute2, util-linux
@@ -33,7 +38,7 @@ DURATION=${DURATION:-1800}
 FAULTS=${FAULTS:-}
 KEEP_GOING=${NEMESIS_KEEP_GOING:-0}
 SLACK=${NEMESIS_SLACK:-2.5}
-FLAP_MAX=${FLAP_MAX:-10}
+FLAP_MAX=${FLAP_MAX:-6}
 FLAP_WINDOW=${FLAP_WINDOW:-60}
 
 # the standby's timings (fast, so a failover takes seconds)
@@ -47,6 +52,16 @@ READY_TIMEOUT=5
 PROBE_TIMEOUT=0.5
 # ocf-watch.service: Restart=always, RestartSec=2, KillMode=process
 RESTART_SEC=2
+# the standby's gateway: ocf-testsrv (ready at once), or the real one
+GATEWAY_KIND=${NEMESIS_GATEWAY:-testsrv}
+DISK_SIZE=4m
+SAMPLE_TIMEOUT_MS=400
+if [ "$GATEWAY_KIND" = openclaw ]; then
+	READY_TIMEOUT=60
+	STOP_TIMEOUT=15
+	DISK_SIZE=64m
+	SAMPLE_TIMEOUT_MS=1000
+fi
 # the gateway's log cap of contract item 1 (an unknown key before it)
 GATEWAY_LOG_MAX=65536
 
@@ -61,6 +76,13 @@ KINDS='pkill pstop pmode partition watchkill gwkill promote demote full ro clock
 
 say() {
 	printf 'nemesis: %s\n' "$*"
+}
+
+# replay: the command that runs this schedule again
+replay() {
+	printf '%smake nemesis SEED=%s DURATION=%s%s\n' \
+	    "$([ "$GATEWAY_KIND" = testsrv ] || echo "NEMESIS_GATEWAY=$GATEWAY_KIND ")" \
+	    "$SEED" "$DURATION" "${FAULTS:+ FAULTS=$FAULTS}"
 }
 
 now_ms() {
@@ -128,6 +150,11 @@ outer() {
 		[ -x "$OCF_BIN/$_p" ] || skip "$OCF_BIN/$_p is missing (make all $(
 			)build/test/helpers/... first, or use make nemesis)"
 	done
+	case $GATEWAY_KIND in
+	testsrv|openclaw)	;;
+	*)	say "NEMESIS_GATEWAY must be testsrv or openclaw, not '$GATEWAY_KIND'"
+		exit 1 ;;
+	esac
 	case $DURATION in
 	''|*[!0-9]*)	say "DURATION must be a number of seconds, not '$DURATION'"
 			exit 1 ;;
@@ -146,8 +173,8 @@ outer() {
 			exit 1 ;;
 		esac
 	done
-	say "seed $SEED, $DURATION s, faults: ${FAULTS:-all}"
-	say "replay: make nemesis SEED=$SEED DURATION=$DURATION${FAULTS:+ FAULTS=$FAULTS}"
+	say "seed $SEED, $DURATION s, faults: ${FAULTS:-all}, gateway: $GATEWAY_KIND"
+	say "replay: $(replay)"
 
 	RUN=$(mktemp -d "${TMPDIR:-/tmp}/ocf-nemesis.XXXXXX") ||
 		{ say 'cannot create a run directory'; exit 1; }
@@ -177,7 +204,7 @@ outer() {
 		exit 1
 	fi
 	export SEED DURATION FAULTS KEEP_GOING SLACK FLAP_MAX FLAP_WINDOW RUN \
-	    NSA NSB VA VB FAKELIB OCF_BIN
+	    NSA NSB VA VB FAKELIB OCF_BIN GATEWAY_KIND
 	# the whole standby in NSB and in a mount namespace of its own: the
 	# tmpfs and the read-only bind mounts die with it
 	ip netns exec "$NSB" unshare -m --propagation private \
@@ -637,22 +664,24 @@ check_quiet() {
 	fi
 	_w=$(watch_pid)
 	# I4: processes: only the watcher and the gateway carry the marker
+	# (and the gateway's log keeper, "ocf-gwlog" in ocf(7): one for each
+	# gateway instance, forked before the gateway's environment is set)
 	_gw=" $(pids_with "OCF_GATEWAY_OF=$SD" | tr '\n' ' ') "
-	_extra=''
+	_ng=$(gateway_count)
+	_extra='' _keepers=0
 	for _p in $(pids_with "NEMESIS_RUN=$RUNID"); do
 		[ "$_p" != "$_w" ] || continue
 		case $_gw in *" $_p "*) continue ;; esac
-		# the gateway's log keeper (a fork of ocf-watch, named
-		# ocf-gwlog) lives exactly as long as a gateway does
-		if [ "$_gw" != '  ' ] &&
-		    [ "$(cat "/proc/$_p/comm" 2>/dev/null)" = ocf-gwlog ]; then
+		if [ "$(cat "/proc/$_p/comm" 2>/dev/null)" = ocf-gwlog ] &&
+		    [ "$_keepers" -lt "$_ng" ]; then
+			_keepers=$((_keepers + 1))
 			continue
 		fi
-		_extra="$_extra $_p($(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null | cut -c1-60))"
+		_extra="$_extra $_p($(cat "/proc/$_p/comm" 2>/dev/null): $(
+		    tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null | cut -c1-60))"
 	done
 	[ -z "$_extra" ] ||
 		i4_violation "processes left over after the quiet period:$_extra"
-	_ng=$(gateway_count)
 	[ "$_ng" -le 1 ] || i4_violation "$_ng gateway instances after the quiet period"
 	# I4: zombies the watcher does not reap
 	if [ -n "$_w" ] && pid_alive "$_w"; then
@@ -793,7 +822,7 @@ report() {
 		say '--- state file at the first violation ---'
 		cat "$RUN/violation.1.state"
 	fi
-	say "replay: make nemesis SEED=$SEED DURATION=$DURATION${FAULTS:+ FAULTS=$FAULTS}"
+	say "replay: $(replay)"
 }
 
 finish() {
@@ -823,7 +852,7 @@ inner() {
 	trap 'HARNESS_FAILED=1; finish' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	if ! mount -t tmpfs -o size=4m,mode=0755 ocf-nemesis "$DISK"; then
+	if ! mount -t tmpfs -o "size=$DISK_SIZE,mode=0755" ocf-nemesis "$DISK"; then
 		say 'cannot mount a tmpfs for STATE_DIR'
 		exit 1
 	fi
@@ -840,6 +869,19 @@ inner() {
 	    -v c="$CHECK_INTERVAL" -v n="$RISE_THRESHOLD" -v f="$FAST_INTERVAL" \
 	    -v s="$STOP_TIMEOUT" -v k="$SLACK" \
 	    'BEGIN { printf "%d\n", (w + r + h + c + n * f + s + k) * 1000 }')
+	if [ "$GATEWAY_KIND" = openclaw ]; then
+		# gateway.sh's helpers keep the gateway's home under TMP
+		# shellcheck disable=SC2034 # read by test/gateway.sh
+		TMP=$RUN
+		# shellcheck disable=SC1091 # a file of this tree
+		. "$SRCDIR/test/gateway.sh"
+		GATEWAY_CMD=$(gw_cmdline standby "$PORT") || {
+			say 'cannot set up the real OpenClaw gateway (test/gateway.sh)'
+			exit 1
+		}
+	else
+		GATEWAY_CMD="$HELPERS/ocf-testsrv -p $PORT -m ready -v"
+	fi
 	cat >"$CONF" <<-EOF
 	# the standby of \`make nemesis\` (test/nemesis/run.sh)
 	PRIMARY_URL=http://$ADDR_P:$PORT
@@ -854,7 +896,7 @@ inner() {
 	FLAP_MAX=$FLAP_MAX
 	FLAP_WINDOW=$FLAP_WINDOW
 	STATE_DIR=$SD
-	GATEWAY_CMD=$HELPERS/ocf-testsrv -p $PORT -m ready -v
+	GATEWAY_CMD=$GATEWAY_CMD
 	GATEWAY_URL=http://127.0.0.1:$PORT
 	OPENCLAW_USER=
 	WORKSPACE=$RUN/no-workspace
@@ -867,12 +909,19 @@ inner() {
 	ev "harness: seed $SEED, bounds I1 $B1 ms, I2 $B2 ms (+ back-off, base $BASE ms), two gateways $B4 ms, quiet $QUIET_MS ms"
 	say "bounds: I1 $(ms2s "$B1") s, I2 $(ms2s "$B2") s (+ back-off), quiet periods $(ms2s "$QUIET_MS") s; run directory $RUN"
 
+	# mawk reads a pipe a buffer at a time (seconds of samples here)
+	# unless told to read line by line; other awks read what has come
+	AWK_LINES=''
+	if awk -W version 2>/dev/null | grep -q mawk; then
+		AWK_LINES='-W interactive'
+	fi
 	set_mode ready
 	primary_start || exit 1
+	# shellcheck disable=SC2086 # AWK_LINES: none or two words
 	"$HELPERS/ocf-nemesis-sample" -n "/run/netns/$NSA" -p "$ADDR_P:$PORT" \
 	    -g "127.0.0.1:$PORT" -s "$SD" -F "$RUN/flags" -x "$RUN/stop" \
-	    -d $((DURATION + 900)) </dev/null 2>>"$RUN/sampler.err" |
-	    awk -v b1="$B1" -v b2="$B2" -v base="$BASE" -v b4="$B4" \
+	    -t "$SAMPLE_TIMEOUT_MS" -d $((DURATION + 900)) </dev/null 2>>"$RUN/sampler.err" |
+	    awk $AWK_LINES -v b1="$B1" -v b2="$B2" -v base="$BASE" -v b4="$B4" \
 		-v timeline="$RUN/timeline" -v violations="$RUN/violations" \
 		-v stats="$RUN/checker.stats" -f "$NEM_DIR/check.awk" \
 		2>>"$RUN/checker.err" &
