@@ -94,7 +94,7 @@ unit: $(UNITS)
 # cppcheck: declarations stay at the top of a block (style(9)), hence no
 # variableScope; shellcheck: every shell script of the tree
 SH_FILES = configure .ci/run $(wildcard test/*.sh test/fuzz/*.sh bench/*.sh) \
-	$(shell grep -l '^\#!/bin/sh' scripts/* 2>/dev/null)
+	$(wildcard scripts/*.sh) $(shell grep -l '^\#!/bin/sh' scripts/* 2>/dev/null)
 lint:
 	cppcheck -q --enable=warning,style,performance,portability \
 		--inline-suppr --error-exitcode=1 -D_GNU_SOURCE -Ilib \

@@ -61,15 +61,8 @@ test_grep 'no primary: PRIMARY_URL is empty' "^PRIMARY_URL=''\$" "$D"
 
 # --- precedence: default < file < environment < flag -------------------------------
 
-# get KEY FILE: the value of KEY in a --print-config output, unquoted by sh
-get() {
-	(
-		# shellcheck disable=SC1090 # the output under test
-		. "$2" || exit 1
-		eval "printf '%s\n' \"\${$1}\""
-	)
-}
-
+# the value of a key in a --print-config output: state_get sources the
+# file in a subshell, as a script would eval it
 cat >"$TMP/ocf.conf" <<'EOF'
 PROBE_TIMEOUT=2
 WORKSPACE=/from/the/file
@@ -77,40 +70,43 @@ TOKEN_FILE=/file/token
 PRIMARY_URL=https://primary.example/
 EOF
 test_ok 'a file' ocf-probe -c "$TMP/ocf.conf" --print-config
-test_cmp_str 'the file overrides the default' 2 "$(get PROBE_TIMEOUT "$TMP/out")"
+test_cmp_str 'the file overrides the default' 2 \
+	"$(state_get PROBE_TIMEOUT "$TMP/out")"
 test_cmp_str 'PRIMARY_URL as set (its trailing / removed)' \
-	https://primary.example "$(get PRIMARY_URL "$TMP/out")"
+	https://primary.example "$(state_get PRIMARY_URL "$TMP/out")"
 test_cmp_str 'what the file does not set keeps its default' \
-	60 "$(get HOLD_DOWN "$TMP/out")"
+	60 "$(state_get HOLD_DOWN "$TMP/out")"
 test_ok 'a file and the environment' \
 	env PROBE_TIMEOUT=3 TOKEN_FILE=/env/token \
 	ocf-probe -c "$TMP/ocf.conf" --print-config
 test_cmp_str 'the environment overrides the file' 3 \
-	"$(get PROBE_TIMEOUT "$TMP/out")"
+	"$(state_get PROBE_TIMEOUT "$TMP/out")"
 test_cmp_str 'the environment overrides the file (TOKEN_FILE)' /env/token \
-	"$(get TOKEN_FILE "$TMP/out")"
+	"$(state_get TOKEN_FILE "$TMP/out")"
 test_ok 'a file, the environment and flags' \
 	env PROBE_TIMEOUT=3 TOKEN_FILE=/env/token CA_FILE=/env/ca \
 	ocf-probe -c "$TMP/ocf.conf" -t 4 -T /flag/token -C /flag/ca --print-config
-test_cmp_str '-t overrides the environment' 4 "$(get PROBE_TIMEOUT "$TMP/out")"
+test_cmp_str '-t overrides the environment' 4 \
+	"$(state_get PROBE_TIMEOUT "$TMP/out")"
 test_cmp_str '-T overrides the environment' /flag/token \
-	"$(get TOKEN_FILE "$TMP/out")"
-test_cmp_str '-C overrides the environment' /flag/ca "$(get CA_FILE "$TMP/out")"
+	"$(state_get TOKEN_FILE "$TMP/out")"
+test_cmp_str '-C overrides the environment' /flag/ca \
+	"$(state_get CA_FILE "$TMP/out")"
 test_ok 'ocf-sync: a file and the environment' \
 	env WORKSPACE=/from/env ocf-sync -c "$TMP/ocf.conf" --print-config
 test_cmp_str 'ocf-sync: the environment overrides the file' /from/env \
-	"$(get WORKSPACE "$TMP/out")"
+	"$(state_get WORKSPACE "$TMP/out")"
 test_ok 'ocf-sync: and -C' \
 	env WORKSPACE=/from/env ocf-sync -c "$TMP/ocf.conf" -C /from/flag \
 	--print-config
 test_cmp_str 'ocf-sync: -C overrides the environment' /from/flag \
-	"$(get WORKSPACE "$TMP/out")"
+	"$(state_get WORKSPACE "$TMP/out")"
 test_ok 'ocf-watch: the file and the environment' \
 	env STATE_DIR="$TMP/st" ocf-watch -c "$TMP/ocf.conf" --print-config
 test_cmp_str 'ocf-watch: STATE_DIR from the environment' "$TMP/st" \
-	"$(get STATE_DIR "$TMP/out")"
+	"$(state_get STATE_DIR "$TMP/out")"
 test_cmp_str 'ocf-watch: WORKSPACE from the file' /from/the/file \
-	"$(get WORKSPACE "$TMP/out")"
+	"$(state_get WORKSPACE "$TMP/out")"
 
 # --- safe to eval ---------------------------------------------------------------
 
@@ -124,8 +120,9 @@ cp "$TMP/out" "$TMP/nasty.out"
 # shellcheck disable=SC2016 # for the inner sh
 test_ok 'sh evals the output' sh -c 'eval "$(cat "$1")"' sh "$TMP/nasty.out"
 test_cmp_str 'the value comes back byte for byte' "$nasty" \
-	"$(get NODE_NAME "$TMP/nasty.out")"
-test_cmp_str 'a tab comes back' "a${tab}b" "$(get SECRETS_SRC "$TMP/nasty.out")"
+	"$(state_get NODE_NAME "$TMP/nasty.out")"
+test_cmp_str 'a tab comes back' "a${tab}b" \
+	"$(state_get SECRETS_SRC "$TMP/nasty.out")"
 test_ok 'nothing in the value ran' test ! -e "$TMP/ran"
 test_cmp_str 'one line per key, whatever the values' \
 	"$(wc -l <"$TMP/keys.ocf-probe")" "$(wc -l <"$TMP/nasty.out")"
