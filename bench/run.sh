@@ -52,18 +52,15 @@ case $(date +%N) in
 esac
 [ -r /proc/self/stat ] || die '/proc is needed'
 
-# Nothing from the caller's environment may change what runs.
-for k in PRIMARY_IP PRIMARY_PORT PRIMARY_URL CHECK_INTERVAL FAST_INTERVAL \
-	FAIL_THRESHOLD RISE_THRESHOLD PROBE_TIMEOUT WORKSPACE SECRETS_HOST \
-	OPENCLAW_USER GATEWAY_SERVICE GATEWAY_CMD GATEWAY_URL READY_TIMEOUT \
-	STOP_TIMEOUT HOLD_DOWN HOOKS_DIR NOTIFY_URL STATE_DIR HOOK_TIMEOUT \
-	FAIL_ON NOTREADY_GRACE FAILBACK FAILBACK_DELAY FLAP_MAX FLAP_WINDOW \
-	CA_FILE TOKEN_FILE SYNC_REMOTE SYNC_BRANCH SYNC_TIMEOUT GIT_TOKEN_FILE \
-	SSH_KEY SSH_KNOWN_HOSTS SSH_PORT SECRETS_SRC SECRETS_DIR NODE_NAME \
-	MARKER http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy \
-	ALL_PROXY no_proxy NO_PROXY; do
-	unset "$k"
-done
+# shellcheck source=scripts/common.sh
+. "$root/scripts/common.sh"
+
+# Nothing from the caller's environment may change what runs: no ocf key
+# (as the tools list them), no proxy, no MARKER (the bash loop's).
+ocf_scrub_env MARKER || die "'ocf-probe --print-config' does not list the keys"
+# wait_until looks every 10 ms: the detection is timed by its looks
+# shellcheck disable=SC2034 # read by wait_until (scripts/common.sh)
+OCF_WAIT_POLL=0.01
 
 tmp=$(mktemp -d /tmp/ocf-bench.XXXXXX) || die 'unable to create a temporary directory'
 pids=''
@@ -83,31 +80,6 @@ trap 'exit 143' TERM
 
 now_ns() {
 	date +%s%N
-}
-
-# ports: what listens, from /proc; free_port BASE: the first free from BASE
-listening() {
-	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '
-		function hex(s,   i, n) {
-			n = 0
-			for (i = 1; i <= length(s); i++)
-				n = n * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1
-			return n
-		}
-		$4 == "0A" { sub(/.*:/, "", $2); print hex($2) }'
-}
-free_port() {
-	listening | sort -n | awk -v p="$1" '$1 == p { p++ } $1 > p { exit } END { print p }'
-}
-
-# wait_for SECONDS CMD...: CMD every 10 ms until it succeeds
-wait_for() {
-	_wf_end=$(($(now_ns) + $1 * 1000000000))
-	shift
-	while ! "$@"; do
-		[ "$(now_ns)" -lt "$_wf_end" ] || return 1
-		sleep 0.01
-	done
 }
 
 # untrack PID: forget PID, reaped
@@ -144,7 +116,7 @@ srv() {
 	ocf-testsrv -p "$_sv_p" -P "$tmp/$_sv_n.pid" "$@" 2>"$tmp/$_sv_n.log" &
 	SRV=$!
 	pids="$pids $SRV"
-	wait_for 5 test -s "$tmp/$_sv_n.pid" || die "ocf-testsrv $* did not start"
+	wait_until 5 test -s "$tmp/$_sv_n.pid" || die "ocf-testsrv $* did not start"
 }
 
 # reqs NAME: requests server NAME has answered or dropped (with -v)
@@ -225,12 +197,9 @@ ratio() {
 }
 
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-P=$(free_port 29400)
-S=$(free_port $((P + 1)))
-HP=$(free_port $((S + 1)))
-if [ "$P" = "$S" ] || [ "$S" = "$HP" ]; then
-	die 'no free ports'
-fi
+P=$(pick_port 29400) || die 'no free port'
+S=$(pick_port $((P + 1))) || die 'no free port'
+HP=$(pick_port $((S + 1))) || die 'no free port'
 
 started=$(date +%s)
 lap=$started
@@ -269,11 +238,11 @@ while [ "$i" -le "$RUNS" ]; do
 			}
 		fi
 		# the second check has just been answered: the cycle's phase 0
-		wait_for 10 reqs_at_least det 2 || die "$mon made no checks"
+		wait_until 10 reqs_at_least det 2 || die "$mon made no checks"
 		sleep "$off"
 		t0=$(now_ns)
 		kill -s KILL "$primary"
-		if wait_for 20 decided; then
+		if wait_until 20 decided; then
 			t1=$(now_ns)
 			awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }' \
 			    >>"$tmp/det-$mon"
@@ -283,7 +252,7 @@ while [ "$i" -le "$RUNS" ]; do
 		wait "$primary" 2>/dev/null
 		untrack "$primary"
 		if [ "$mon" = ocf ]; then
-			wait_for 10 grep -q "^ROLE='active'" "$d/state"
+			wait_until 10 grep -q "^ROLE='active'" "$d/state"
 		fi
 		stop "$MON"
 		kill_gateways
@@ -308,7 +277,7 @@ watch_cost() {
 	else
 		seed_watch "$tmp/cost-bash.marker" CHECK_INTERVAL=0.01
 	fi
-	wait_for 300 reqs_at_least "cost-$1" "$N" || die "$1: fewer than $N checks in 300 s"
+	wait_until 300 reqs_at_least "cost-$1" "$N" || die "$1: fewer than $N checks in 300 s"
 	_wc_ticks=$(cpu_ticks "$MON")
 	HWM=$(hwm_kb "$MON")
 	CHECKS=$(reqs "cost-$1")
@@ -361,7 +330,7 @@ ins_run() {
 		seed_watch "$tmp/ins-bash.marker" CHECK_INTERVAL=0.01
 	fi
 	WRAP=
-	if ! wait_for 300 reqs_at_least "ins-$1" "$2"; then
+	if ! wait_until 300 reqs_at_least "ins-$1" "$2"; then
 		say "   $1 under $ins_tool: fewer than $2 checks in 300 s"
 		stop "$MON"
 		stop "$_ir_srv"
@@ -423,7 +392,7 @@ say "4. a flaky primary (20 % of requests dropped, seed 42): $N checks each"
 srv flaky-bash "$P" -v -m flaky -r 20 -s 42
 fsrv=$SRV
 seed_watch "$tmp/flaky-bash.marker" CHECK_INTERVAL=0.01 FAIL_THRESHOLD=3
-wait_for 300 reqs_at_least flaky-bash "$N" || die "bash: fewer than $N checks in 300 s"
+wait_until 300 reqs_at_least flaky-bash "$N" || die "bash: fewer than $N checks in 300 s"
 stop "$MON"
 fl_bash_n=$(reqs flaky-bash)
 stop "$fsrv"
@@ -435,7 +404,7 @@ srv flaky-ocf "$P" -v -m flaky -r 20 -s 42
 fsrv=$SRV
 ocf_watch "$tmp/flaky-ocf" CHECK_INTERVAL=0.01 FAST_INTERVAL=0.01 \
     FAIL_THRESHOLD=3 RISE_THRESHOLD=3 HOLD_DOWN=0.06 FLAP_WINDOW=3.6 FLAP_MAX=4
-wait_for 300 reqs_at_least flaky-ocf "$N" || die "ocf: fewer than $N checks in 300 s"
+wait_until 300 reqs_at_least flaky-ocf "$N" || die "ocf: fewer than $N checks in 300 s"
 stop "$MON"
 fl_ocf_n=$(reqs flaky-ocf)
 stop "$fsrv"

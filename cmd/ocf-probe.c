@@ -15,7 +15,10 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: ocf-probe [-46hjlqv] [-C cafile] [-c file] "
 	    "[-T tokenfile] [-t timeout]\n"
-	    "                 [url | host[:port]]\n");
+	    "                 [url | host[:port]]\n"
+	    "       ocf-probe --print-config [-C cafile] [-c file] "
+	    "[-T tokenfile]\n"
+	    "                 [-t timeout]\n");
 }
 
 /* a target on the command line: a URL, or host[:port] / [v6]:port */
@@ -53,6 +56,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "local", no_argument, NULL, 'l' },
+		{ "print-config", no_argument, NULL, OCF_OPT_PRINT_CONFIG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
@@ -60,9 +64,12 @@ main(int argc, char *argv[])
 	struct ocf_config cfg;
 	struct ocf_probe_opts o;
 	struct ocf_probe_result r;
-	const char *conf = NULL, *cafile = NULL, *token = NULL, *timeout = NULL;
+	/* the flags that set a key, in the order they are applied */
+	struct ocf_flagset flags[] = { { "PROBE_TIMEOUT", NULL },
+	    { "CA_FILE", NULL }, { "TOKEN_FILE", NULL }, { NULL, NULL } };
+	const char *conf = NULL;
 	char url[1200], line[1600];
-	int ch, ipv = 0, json = 0, local = 0, quiet = 0;
+	int ch, ipv = 0, json = 0, local = 0, print = 0, quiet = 0;
 
 	ocf_log_init(argv[0], 0);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
@@ -74,7 +81,7 @@ main(int argc, char *argv[])
 			ipv = ch - '0';
 			break;
 		case 'C':
-			cafile = optarg;
+			flags[1].value = optarg;
 			break;
 		case 'c':
 			conf = optarg;
@@ -92,13 +99,16 @@ main(int argc, char *argv[])
 			quiet = 1;
 			break;
 		case 'T':
-			token = optarg;
+			flags[2].value = optarg;
 			break;
 		case 't':
-			timeout = optarg;
+			flags[0].value = optarg;
 			break;
 		case 'v':
 			ocf_log_level(LOG_DEBUG);
+			break;
+		case OCF_OPT_PRINT_CONFIG:
+			print = 1;
 			break;
 		default:
 			usage(stderr);
@@ -107,15 +117,13 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1 || (argc == 1 && local)) {
+	if (argc > 1 || (argc == 1 && (local || print))) {
 		usage(stderr);
 		return OCF_UNKNOWN;
 	}
-
-	if (ocf_cli_config(&cfg, conf, (const struct ocf_flagset[]){
-	    { "PROBE_TIMEOUT", timeout }, { "CA_FILE", cafile },
-	    { "TOKEN_FILE", token }, { NULL, NULL } },
-	    argc == 0 && !local) == -1)
+	if (print)
+		return ocf_cli_print_config(conf, flags);
+	if (ocf_cli_config(&cfg, conf, flags, argc == 0 && !local) == -1)
 		return OCF_UNKNOWN;
 	if (argc == 1 && target_url(argv[0], cfg.primary_port, url,
 	    sizeof(url)) == -1) {

@@ -18,7 +18,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: ocf-sync [-hjv] [-C dir] [-c file] "
-	    "pull | push | status | secrets | all\n");
+	    "pull | push | status | secrets | all\n"
+	    "       ocf-sync --print-config [-C dir] [-c file]\n");
 }
 
 /* silent on success (cron mails any output) unless -v or --json */
@@ -139,6 +140,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "print-config", no_argument, NULL, OCF_OPT_PRINT_CONFIG },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -147,7 +149,7 @@ main(int argc, char *argv[])
 	struct ocf_flagset flags[] = { { "WORKSPACE", NULL }, { NULL, NULL } };
 	struct ocf_config cfg;
 	const char *conf = NULL, *op;
-	int ch, json = 0, rc, known = 0;
+	int ch, json = 0, print = 0, rc, known = 0;
 
 	ocf_log_init(argv[0], 0);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
@@ -169,6 +171,9 @@ main(int argc, char *argv[])
 		case 'v':
 			ocf_log_level(LOG_DEBUG);
 			break;
+		case OCF_OPT_PRINT_CONFIG:
+			print = 1;
+			break;
 		default:
 			usage(stderr);
 			return OCF_UNKNOWN;
@@ -176,9 +181,11 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (print && argc == 0)
+		return ocf_cli_print_config(conf, flags);
 	for (size_t i = 0; argc == 1 && i < sizeof(ops) / sizeof(ops[0]); i++)
 		known |= strcmp(argv[0], ops[i]) == 0;
-	if (!known) {
+	if (!known || print) {
 		usage(stderr);
 		return OCF_UNKNOWN;
 	}

@@ -11,7 +11,8 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: ocf-watch [-1hqRv] [-c file]\n");
+	fprintf(f, "usage: ocf-watch [-1hqRv] [-c file]\n"
+	    "       ocf-watch --print-config [-c file]\n");
 }
 
 int
@@ -20,6 +21,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "once", no_argument, NULL, '1' },
+		{ "print-config", no_argument, NULL, OCF_OPT_PRINT_CONFIG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "reset", no_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -29,7 +31,7 @@ main(int argc, char *argv[])
 	struct ocf_tick t;
 	const char *conf = NULL;
 	char msg[600];
-	int ch, once = 0, quiet = 0, reset = 0, r;
+	int ch, once = 0, print = 0, quiet = 0, reset = 0, r;
 
 	ocf_log_init(argv[0], OCF_LOG_TIME);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
@@ -54,6 +56,9 @@ main(int argc, char *argv[])
 		case 'v':
 			ocf_log_level(LOG_DEBUG);
 			break;
+		case OCF_OPT_PRINT_CONFIG:
+			print = 1;
+			break;
 		default:
 			usage(stderr);
 			return OCF_UNKNOWN;
@@ -63,6 +68,8 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return OCF_UNKNOWN;
 	}
+	if (print)
+		return ocf_cli_print_config(conf, NULL);
 	if (ocf_cli_config(&cfg, conf, NULL, !reset) == -1)
 		return OCF_UNKNOWN;
 	if (reset) {

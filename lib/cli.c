@@ -27,6 +27,17 @@ fail:
 }
 
 int
+ocf_cli_print_config(const char *path, const struct ocf_flagset *flags)
+{
+	struct ocf_config c;
+
+	if (ocf_cli_config(&c, path, flags, 0) == -1)
+		return OCF_UNKNOWN;
+	ocf_config_print(stdout, &c);
+	return ocf_stdout_close() == 0 ? OCF_OK : OCF_UNKNOWN;
+}
+
+int
 ocf_cli_report(const struct ocf_transition *t, int json, int quiet)
 {
 	char d[1200];

@@ -13,7 +13,8 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-fhjnqv] [-c file] [-M on|off]\n", ocf_prog);
+	fprintf(f, "usage: %s [-fhjnqv] [-c file] [-M on|off]\n"
+	    "       %s --print-config [-c file]\n", ocf_prog, ocf_prog);
 }
 
 int
@@ -26,6 +27,7 @@ ocf_cli_transition(int argc, char *argv[],
 		{ "json", no_argument, NULL, 'j' },
 		{ "maintenance", required_argument, NULL, 'M' },
 		{ "no-sync", no_argument, NULL, 'n' },
+		{ "print-config", no_argument, NULL, OCF_OPT_PRINT_CONFIG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
@@ -33,7 +35,7 @@ ocf_cli_transition(int argc, char *argv[],
 	struct ocf_config cfg;
 	struct ocf_transition t;
 	const char *conf = NULL, *maint = NULL;
-	int ch, flags = 0, json = 0, quiet = 0;
+	int ch, flags = 0, json = 0, print = 0, quiet = 0;
 
 	ocf_log_init(argv[0], 0);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
@@ -70,6 +72,9 @@ ocf_cli_transition(int argc, char *argv[],
 		case 'v':
 			ocf_log_level(LOG_DEBUG);
 			break;
+		case OCF_OPT_PRINT_CONFIG:
+			print = 1;
+			break;
 		default:
 			usage(stderr);
 			return OCF_UNKNOWN;
@@ -79,6 +84,8 @@ ocf_cli_transition(int argc, char *argv[],
 		usage(stderr);
 		return OCF_UNKNOWN;
 	}
+	if (print)
+		return ocf_cli_print_config(conf, NULL);
 	/* the primary is needed only to refuse promoting over a healthy one */
 	if (ocf_cli_config(&cfg, conf, NULL, fn == ocf_promote && maint == NULL &&
 	    !(flags & OCF_TR_FORCE)) == -1)

@@ -226,10 +226,16 @@ max_len(const struct key *k)
 
 /* a tab is fine in a command line; anything else would only corrupt logs */
 static int
+is_control(char ch)
+{
+	return ((unsigned char)ch < ' ' && ch != '\t') || ch == 0x7f;
+}
+
+static int
 has_control(const char *v)
 {
 	for (; *v != '\0'; v++)
-		if (((unsigned char)*v < ' ' && *v != '\t') || *v == 0x7f)
+		if (is_control(*v))
 			return 1;
 	return 0;
 }
@@ -910,6 +916,37 @@ ocf_config_value(const struct ocf_config *c, size_t i, char *buf,
 		break;
 	}
 	return buf;
+}
+
+/* v single-quoted for sh.  set_key() lets no control character but a tab
+ * in, and sh keeps a tab as it is within quotes; a field a caller wrote
+ * itself gets '?' for one, as in the state file. */
+static void
+print_quoted(FILE *f, const char *v)
+{
+	putc('\'', f);
+	for (; *v != '\0'; v++)
+		if (*v == '\'')
+			fputs("'\\''", f);
+		else if (is_control(*v))
+			putc('?', f);
+		else
+			putc(*v, f);
+	putc('\'', f);
+}
+
+int
+ocf_config_print(FILE *f, const struct ocf_config *c)
+{
+	char buf[VALUE_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		fprintf(f, "%s=", keys[i].name);
+		print_quoted(f, ocf_config_value(c, i, buf, sizeof(buf)));
+		putc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
 }
 
 struct ocf_probe_opts *

@@ -12,6 +12,7 @@
 #define OCF_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define OCF_CONFIG_FILE "/etc/ocf/ocf.conf"
 #define OCF_ERRLEN 512
@@ -108,12 +109,21 @@ int ocf_config_finish(struct ocf_config *c, int need_primary,
  */
 int ocf_config_load(struct ocf_config *c, const char *path);
 
-/* the key table, for `ocf-... --dump-config` style listings and docs */
+/* the key table, for the --print-config listing (ocf_config_print) and
+ * docs */
 size_t ocf_config_nkeys(void);
 const char *ocf_config_key(size_t i);
 const char *ocf_config_help(size_t i);	/* one line, for docs */
 /* current value of key i as text (into buf) */
 const char *ocf_config_value(const struct ocf_config *c, size_t i,
     char *buf, size_t len);
+
+/*
+ * Every key as KEY='value', one a line, in the table's order: text that
+ * sh can eval (a ' is written '\'', as in the state file).  The values
+ * are those of the keys as set, PRIMARY_URL as given, not derived.
+ * Returns 0, or -1 when f has a write error.
+ */
+int ocf_config_print(FILE *f, const struct ocf_config *c);
 
 #endif

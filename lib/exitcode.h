@@ -1,4 +1,5 @@
-/* The exit-code table of PRODUCT.md: every tool, every man page. */
+/* The exit-code table: every tool uses it, ocf(7) and every man page
+ * list it under EXIT STATUS. */
 #ifndef OCF_EXITCODE_H
 #define OCF_EXITCODE_H
 

@@ -21,7 +21,9 @@ extern const char *ocf_prog;	/* "ocf-probe"; set by ocf_log_init */
 
 /* prog: basename used as prefix; flags: OCF_LOG_*; journal is autodetected */
 void ocf_log_init(const char *argv0, int flags);
-/* messages above this priority are dropped (default LOG_NOTICE; -v: LOG_INFO) */
+/* messages above this priority are dropped: LOG_NOTICE unless set.  Every
+ * tool's -v sets LOG_DEBUG; ocf-promote and ocf-demote start at LOG_INFO
+ * (each step of a transition); their -q, and ocf-watch's, LOG_WARNING */
 void ocf_log_level(int maxprio);
 int ocf_log_enabled(int prio);
 

@@ -18,7 +18,6 @@ need_pkg() {
 
 need curl curl
 need git git
-need ss iproute2
 need /usr/sbin/sshd openssh-server
 need ssh openssh-client
 need rsync rsync

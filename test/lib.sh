@@ -12,9 +12,12 @@
 #     ($OCF_BIN/test/helpers), and puts both in front of PATH so that
 #     ocf-probe, ocf-testsrv, ... are the binaries just built;
 #   - creates the per-test directory TMP, removed at exit unless OCF_TEST_KEEP=1;
-#   - unsets every ocf configuration key (OCF_KEYS) and the proxy, systemd
-#     and ssh-agent variables (OCF_TEST_ENV_SCRUB),
-#     so nothing from the caller's environment reaches the tools under test;
+#   - sources scripts/common.sh (wait_until, port_free, pick_port, listening,
+#     ocf_keys: shared with scripts/ocf-demo and bench/run.sh);
+#   - unsets every ocf configuration key (OCF_KEYS, as the built tools list
+#     them) and the proxy, systemd and ssh-agent variables
+#     (OCF_TEST_ENV_SCRUB), so nothing from the caller's environment reaches
+#     the tools under test;
 #   - installs one EXIT/INT/TERM trap that runs the at_exit commands, kills
 #     the process groups given to track_pgid and removes TMP.
 #
@@ -25,36 +28,10 @@
 #   at_exit, track_pgid
 #   test_expect_code, test_ok, test_cmp_str, test_grep, test_skip, test_done,
 #   bail_out
-#   state_get, wait_until, now, port_free, pick_port, pgrp_alive
-
-# Every configuration key ocf reads from the environment: the ones in
-# ocf(7) and the ones lib/config.c knows. Extend this list when a key is
-# added; the test environment must never inherit one.
-OCF_KEYS='PRIMARY_IP PRIMARY_PORT PRIMARY_URL CHECK_INTERVAL FAST_INTERVAL
-FAIL_THRESHOLD RISE_THRESHOLD PROBE_TIMEOUT WORKSPACE SECRETS_HOST
-OPENCLAW_USER GATEWAY_SERVICE GATEWAY_CMD GATEWAY_URL READY_TIMEOUT
-STOP_TIMEOUT HOLD_DOWN HOOKS_DIR NOTIFY_URL STATE_DIR
-CA_FILE FAILBACK FAILBACK_DELAY FAIL_ON FLAP_MAX FLAP_WINDOW GIT_TOKEN_FILE
-HOOK_TIMEOUT NODE_NAME NOTREADY_GRACE SECRETS_DIR SECRETS_SRC SSH_KEY
-SSH_KNOWN_HOSTS SSH_PORT SYNC_BRANCH SYNC_REMOTE SYNC_TIMEOUT TOKEN_FILE'
-
-# Not ocf keys, but they change what the tools do:
-#   - libcurl and curl obey the proxy variables: a proxy from the caller's
-#     environment would turn every loopback probe into a request to it;
-#   - under systemd, NOTIFY_SOCKET and WATCHDOG_* would make a tool under
-#     test notify the caller's service manager, and JOURNAL_STREAM would
-#     change the log format the tests grep;
-#   - SSH_AUTH_SOCK would let a sync test use the caller's ssh keys.
-OCF_TEST_ENV_SCRUB='http_proxy HTTP_PROXY https_proxy HTTPS_PROXY
-all_proxy ALL_PROXY no_proxy NO_PROXY
-NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID JOURNAL_STREAM SSH_AUTH_SOCK'
+#   state_get, now, pgrp_alive
+# and from scripts/common.sh: wait_until, port_free, pick_port, listening
 
 set -u
-
-for _ocf_k in $OCF_KEYS $OCF_TEST_ENV_SCRUB; do
-	unset "$_ocf_k"
-done
-unset _ocf_k
 
 # bail_out MSG...
 # Stop the whole test at once (setup failure, not an assertion): prints a
@@ -86,6 +63,38 @@ PATH=$OCF_BIN:$TEST_HELPERS:$PATH
 # in front (a memory error or a definite leak turns into exit code 99)
 [ -z "${OCF_WRAP_DIR:-}" ] || PATH=$OCF_WRAP_DIR:$PATH
 export SRCDIR OCF_BIN TEST_HELPERS PATH
+
+# shellcheck source=scripts/common.sh
+. "$SRCDIR/scripts/common.sh"
+
+# Every configuration key ocf reads from the environment, as the tools just
+# built list them (--print-config): the test environment must never
+# inherit one.  With no tool built yet, no tool can read one either.
+OCF_KEYS=$(ocf_keys)
+case $? in
+0)	;;
+2)	OCF_KEYS='' ;;
+*)	bail_out "cannot list the configuration keys:" \
+		"'$OCF_BIN/ocf-* --print-config' fails" ;;
+esac
+
+# Not ocf keys, but they change what the tools do:
+#   - libcurl and curl obey the proxy variables (OCF_PROXY_VARS): a proxy
+#     from the caller's environment would turn every loopback probe into a
+#     request to it;
+#   - under systemd, NOTIFY_SOCKET and WATCHDOG_* would make a tool under
+#     test notify the caller's service manager, and JOURNAL_STREAM would
+#     change the log format the tests grep;
+#   - SSH_AUTH_SOCK would let a sync test use the caller's ssh keys;
+#   - OCF_WAIT_POLL would change how often wait_until looks.
+OCF_TEST_ENV_SCRUB="$OCF_PROXY_VARS
+NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID JOURNAL_STREAM SSH_AUTH_SOCK
+OCF_WAIT_POLL"
+
+for _ocf_k in $OCF_KEYS $OCF_TEST_ENV_SCRUB; do
+	unset "$_ocf_k"
+done
+unset _ocf_k
 
 _ocf_n=0 _ocf_pass=0 _ocf_fail=0 _ocf_skip=0
 _ocf_done=0 _ocf_cleaned=0
@@ -119,14 +128,6 @@ at_exit() {
 	done
 	_ocf_atexit_n=$((_ocf_atexit_n + 1))
 	eval "_ocf_atexit_$_ocf_atexit_n=\$_ocf_ae_line"
-}
-
-# _ocf_is_uint STRING: true if STRING is a non-empty run of digits.
-_ocf_is_uint() {
-	case $1 in
-	''|*[!0-9]*)	return 1 ;;
-	esac
-	return 0
 }
 
 # track_pgid PGID
@@ -378,65 +379,4 @@ state_get() {
 # now: print the time as epoch seconds with milliseconds (1700000000.123).
 now() {
 	date +%s.%3N
-}
-
-# _ocf_ms SECONDS: print SECONDS (decimals allowed) as whole milliseconds.
-_ocf_ms() {
-	case $1 in
-	''|.|*[!0-9.]*|*.*.*)	return 1 ;;
-	esac
-	awk -v s="$1" 'BEGIN { printf "%d\n", s * 1000 + 0.5 }'
-}
-
-# wait_until TIMEOUT CMD [ARG...]
-# Run CMD every 0.1 s until it succeeds (return 0) or TIMEOUT seconds
-# (decimals allowed) have passed (return 1). CMD runs at least once; the
-# deadline is wall-clock, so a slow CMD cannot stretch the wait.
-wait_until() {
-	[ $# -ge 2 ] || bail_out 'usage: wait_until TIMEOUT CMD...'
-	_ocf_wu_ms=$(_ocf_ms "$1") || bail_out "wait_until: bad timeout '$1'"
-	shift
-	_ocf_wu_end=$(($(date +%s%3N) + _ocf_wu_ms))
-	while :; do
-		"$@" && return 0
-		[ "$(date +%s%3N)" -lt "$_ocf_wu_end" ] || return 1
-		sleep 0.1
-	done
-}
-
-# _ocf_listening_ports: print the port of every listening TCP socket.
-_ocf_listening_ports() {
-	ss -Hltn | awk '{ sub(/.*:/, "", $4); print $4 }'
-}
-
-# port_free PORT [SPAN]
-# True if no TCP socket listens on PORT (on any address: a wildcard listener
-# blocks 127.0.0.1 too), nor on any port up to PORT+SPAN (default 0).
-port_free() {
-	_ocf_is_uint "${1:-}" || bail_out "port_free: bad port '${1:-}'"
-	_ocf_pf_span=${2:-0}
-	_ocf_is_uint "$_ocf_pf_span" || bail_out "port_free: bad span '$2'"
-	_ocf_pf_ports=$(_ocf_listening_ports) ||
-		bail_out 'port_free: ss failed (is iproute2 installed?)'
-	printf '%s\n' "$_ocf_pf_ports" | awk -v lo="$1" -v hi="$(($1 + _ocf_pf_span))" '
-		$1 != "" && $1 + 0 >= lo && $1 + 0 <= hi { busy = 1 }
-		END { exit busy }'
-}
-
-# pick_port BASE [SPAN]
-# Print the first port BASE, BASE+120, BASE+240, ... that port_free accepts
-# (with SPAN; a real gateway needs 110), trying at most 50 of them.
-# The 120 step keeps two gateways' port ranges apart.
-pick_port() {
-	_ocf_is_uint "${1:-}" || bail_out "pick_port: bad port '${1:-}'"
-	_ocf_pp=$1 _ocf_pp_i=0
-	while [ "$_ocf_pp_i" -lt 50 ] && [ "$_ocf_pp" -le 65535 ]; do
-		if port_free "$_ocf_pp" "${2:-0}"; then
-			printf '%s\n' "$_ocf_pp"
-			return 0
-		fi
-		_ocf_pp=$((_ocf_pp + 120)) _ocf_pp_i=$((_ocf_pp_i + 1))
-	done
-	printf 'pick_port: no free port from %s\n' "$1" >&2
-	return 1
 }

@@ -1,6 +1,7 @@
-# test/marked.sh - sourced by the transition tests after lib.sh, once
-# STATE_DIR and P (the local gateway's port) are set: helpers that find the
-# gateway processes ocf marks, and small predicates those tests share.
+# test/marked.sh - sourced by the transition tests after lib.sh (by
+# promote.sh for those against the real gateway), once STATE_DIR and P (the
+# local gateway's port) are set: helpers that find the gateway processes
+# ocf marks, and small predicates and timers those tests share.
 # (Not named t*.sh: test/run.sh runs those as tests.)
 
 # The gateway marks its processes with OCF_GATEWAY_OF=$STATE_DIR.  The real
@@ -82,4 +83,32 @@ differ() {
 # start_time PID: field 22 of /proc/PID/stat (20 after the comm)
 start_time() {
 	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# has_pid: the state records a gateway (GATEWAY_PID)
+has_pid() {
+	_hp=$(state_get GATEWAY_PID) && [ "${_hp:-0}" != 0 ]
+}
+
+# live: the local gateway answers /health
+live() {
+	[ "$(http_code /health)" = 200 ]
+}
+
+# bg CMD...: start CMD in the background, stdout and stderr in $TMP/bg.out
+# and $TMP/bg.err; its pid in BG
+bg() {
+	"$@" >"$TMP/bg.out" 2>"$TMP/bg.err" &
+	# shellcheck disable=SC2034 # for the test that sources this file
+	BG=$!
+}
+
+# elapsed T0 [T1]: seconds from T0 to T1 (default now), 2 decimals
+elapsed() {
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f\n", b - a }'
+}
+
+# less SECS LIMIT: true if SECS < LIMIT
+less() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
 }

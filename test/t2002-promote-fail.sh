@@ -9,33 +9,14 @@
 # and promoted for real (the real OpenClaw gateway) from the failed role.
 
 . "$(dirname "$0")/lib.sh"
-. "$SRCDIR/test/gateway.sh"
-
-gw_install || bail_out 'the OpenClaw gateway cannot be installed'
-P=$(pick_port 21300 110) || bail_out 'no free port'
+PORT_BASE=21300
+. "$SRCDIR/test/promote.sh"
 [ -x "$TEST_HELPERS/ocf-testsrv" ] || bail_out "no $TEST_HELPERS/ocf-testsrv"
 
-STATE_DIR=$TMP/state
-OPENCLAW_USER=
+# the gateways that fail come first; the real one (gw_cmdline) last
 GATEWAY_CMD=/bin/false
-GATEWAY_URL=http://127.0.0.1:$P
-PRIMARY_URL=http://127.0.0.1:1
-HOOKS_DIR=$TMP/hooks
-WORKSPACE=$TMP/none
 READY_TIMEOUT=20
 STOP_TIMEOUT=3
-HOOK_TIMEOUT=2
-export STATE_DIR OPENCLAW_USER GATEWAY_CMD GATEWAY_URL PRIMARY_URL HOOKS_DIR \
-	WORKSPACE READY_TIMEOUT STOP_TIMEOUT HOOK_TIMEOUT
-
-. "$SRCDIR/test/marked.sh"
-
-# bg CMD...: start CMD in the background, stdout and stderr in $TMP/bg.out
-# and $TMP/bg.err; its pid in BG
-bg() {
-	"$@" >"$TMP/bg.out" 2>"$TMP/bg.err" &
-	BG=$!
-}
 
 # bg_wait SECONDS: wait (bounded) for the background command; its exit
 # status in BG_RC, its run time since bg in BG_SECS
@@ -43,16 +24,6 @@ bg_wait() {
 	wait_until "$1" exited "$BG" || bail_out "'$BG' still runs after $1 s"
 	wait "$BG"
 	BG_RC=$?
-}
-
-# elapsed T0 [T1]: seconds from T0 to T1 (default now), 2 decimals
-elapsed() {
-	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f\n", b - a }'
-}
-
-# less SECS LIMIT: true if SECS < LIMIT
-less() {
-	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
 }
 
 # failed_cleanly DESC: ROLE=failed, LAST_ERROR set, no transition or
@@ -81,10 +52,6 @@ promote_bg() {
 	test_ok "$1: within $2 s (took $secs s)" less "$secs" "$2"
 	test_ok "$1: the gateway was recorded while it ran" test "$PG" != 0
 	test_ok "$1: no process of its group is left" all_gone "$PG"
-}
-
-has_pid() {
-	_hp=$(state_get GATEWAY_PID) && [ "${_hp:-0}" != 0 ]
 }
 
 # --- a command that exits at once -------------------------------------------

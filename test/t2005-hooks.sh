@@ -33,16 +33,6 @@ export SECRET_TEST_VAR
 
 . "$SRCDIR/test/marked.sh"
 
-# elapsed T0 [T1]: seconds from T0 to T1 (default now), 2 decimals
-elapsed() {
-	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f\n", b - a }'
-}
-
-# less SECS LIMIT: true if SECS < LIMIT
-less() {
-	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
-}
-
 # --- the hooks ----------------------------------------------------------------
 
 mkdir -p "$HOOKS_DIR" "$TMP/hooks2" "$TMP/rec"

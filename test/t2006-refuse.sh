@@ -13,41 +13,8 @@ gw_install || bail_out 'the OpenClaw gateway cannot be installed'
 # the primary first, so that our port is picked clear of its range
 PP=$(pick_port 22640 110) || bail_out 'no free port'
 gw_start pri "$PP" || bail_out 'the primary did not start'
-P=$(pick_port 22500 110) || bail_out 'no free port'
-
-STATE_DIR=$TMP/state
-OPENCLAW_USER=
-GATEWAY_CMD=$(gw_cmdline sb "$P") || bail_out 'no gateway command line'
-GATEWAY_URL=http://127.0.0.1:$P
-PRIMARY_URL=http://127.0.0.1:1
-HOOKS_DIR=$TMP/hooks
-WORKSPACE=$TMP/none
-READY_TIMEOUT=40
-STOP_TIMEOUT=15
-HOOK_TIMEOUT=2
-export STATE_DIR OPENCLAW_USER GATEWAY_CMD GATEWAY_URL PRIMARY_URL HOOKS_DIR \
-	WORKSPACE READY_TIMEOUT STOP_TIMEOUT HOOK_TIMEOUT
-
-. "$SRCDIR/test/marked.sh"
-
-# elapsed T0 [T1]: seconds from T0 to T1 (default now), 2 decimals
-elapsed() {
-	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f\n", b - a }'
-}
-
-# less SECS LIMIT: true if SECS < LIMIT
-less() {
-	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
-}
-
-has_pid() {
-	_hp=$(state_get GATEWAY_PID) && [ "${_hp:-0}" != 0 ]
-}
-
-live() {
-	[ "$(http_code /health)" = 200 ]
-}
-
+PORT_BASE=22500
+. "$SRCDIR/test/promote.sh"
 
 # nothing_started DESC: standby, no transition, no gateway of ours
 nothing_started() {

@@ -6,25 +6,8 @@
 # a standby that has no state at all is stopped by ocf-demote.
 
 . "$(dirname "$0")/lib.sh"
-. "$SRCDIR/test/gateway.sh"
-
-gw_install || bail_out 'the OpenClaw gateway cannot be installed'
-P=$(pick_port 22350 110) || bail_out 'no free port'
-
-STATE_DIR=$TMP/state
-OPENCLAW_USER=
-GATEWAY_CMD=$(gw_cmdline sb "$P") || bail_out 'no gateway command line'
-GATEWAY_URL=http://127.0.0.1:$P
-PRIMARY_URL=http://127.0.0.1:1
-HOOKS_DIR=$TMP/hooks
-WORKSPACE=$TMP/none
-READY_TIMEOUT=40
-STOP_TIMEOUT=15
-HOOK_TIMEOUT=2
-export STATE_DIR OPENCLAW_USER GATEWAY_CMD GATEWAY_URL PRIMARY_URL HOOKS_DIR \
-	WORKSPACE READY_TIMEOUT STOP_TIMEOUT HOOK_TIMEOUT
-
-. "$SRCDIR/test/marked.sh"
+PORT_BASE=22350
+. "$SRCDIR/test/promote.sh"
 
 # --- repair while a helper of the dead gateway lingers ------------------------
 

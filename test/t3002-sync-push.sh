@@ -5,8 +5,6 @@
 # up reachable from a ref of the remote.
 . "$(dirname "$0")/lib.sh"
 
-unset SYNC_REMOTE SYNC_BRANCH SYNC_TIMEOUT GIT_TOKEN_FILE SSH_KEY \
-	SSH_KNOWN_HOSTS SSH_PORT SECRETS_SRC SECRETS_DIR NODE_NAME SSH_AUTH_SOCK
 HOME=$TMP/home
 GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
 GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid

@@ -132,12 +132,13 @@ set_mode "$PMODE" ready
 test_expect_code 0 'ocf-watch --once -q: exit 0' ocf-watch --once -q
 test_cmp_str 'and nothing on standard output' '' "$(cat "$TMP/out")"
 
-# -h: the usage, exactly as the man page's SYNOPSIS
+# -h: the usage, exactly as the man page's SYNOPSIS (one line a .Nm)
 MAN=$SRCDIR/man/ocf-watch.1
 test_expect_code 0 'ocf-watch -h exits 0' ocf-watch -h
 test_cmp_str 'and prints the SYNOPSIS of ocf-watch(1)' \
 	"$(awk '/^\.Sh / { syn = ($2 == "SYNOPSIS"); next }
-		syn && /^\.Nm / { out = $2 }
+		syn && /^\.Nm / { out = out (out == "" ? "" : "\n       ") $2 }
+		syn && /^\.Fl / { out = out " -" $2 }
 		syn && /^\.Op / {
 			s = ""
 			for (i = 2; i <= NF; i++)

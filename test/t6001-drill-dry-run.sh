@@ -10,14 +10,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-# keys ocf reads that lib.sh's OCF_KEYS does not scrub
-for _k in HOOK_TIMEOUT FAIL_ON NOTREADY_GRACE FAILBACK FAILBACK_DELAY \
-	FLAP_MAX FLAP_WINDOW CA_FILE TOKEN_FILE SYNC_REMOTE SYNC_BRANCH \
-	SYNC_TIMEOUT GIT_TOKEN_FILE SSH_KEY SSH_KNOWN_HOSTS SSH_PORT \
-	SECRETS_SRC SECRETS_DIR NODE_NAME; do
-	unset "$_k"
-done
-
 DRILL=$SRCDIR/scripts/ocf-drill
 
 # start_group NAME CMD...: run CMD in a process group of its own, output in

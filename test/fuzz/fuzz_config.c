@@ -7,8 +7,9 @@
  *     control character: the message goes to a terminal or a log, and a
  *     file may hold any byte (config.c shows a bad key's bytes as '?');
  *   - once a file is accepted, every value the listing shows reads back
- *     through ocf_config_set() to the same text: a --dump-config style
- *     listing must itself be a valid configuration;
+ *     through ocf_config_set() to the same text: the listing of
+ *     --print-config (ocf_config_print) must itself be a valid
+ *     configuration;
  *   - when ocf_config_finish() accepts a primary, primary_url is an
  *     http:// or https:// URL; when it refuses, as for the parser.
  */

@@ -344,6 +344,38 @@ test_value_small_buffer(void **state)
 	assert_null(ocf_config_value(&c, 0, buf, 0));
 }
 
+/* --print-config: every key once, in the table's order, quoted for sh */
+static void
+test_print(void **state)
+{
+	char *text = NULL, want[256];
+	size_t len = 0, i;
+	const char *p;
+	FILE *f;
+
+	(void)state;
+	set_ok("NODE_NAME", "it's $HOME\t`x`");
+	snprintf(c.ssh_key, sizeof(c.ssh_key), "a\nb");	/* not via set */
+	assert_non_null(f = open_memstream(&text, &len));
+	assert_int_equal(ocf_config_print(f, &c), 0);
+	assert_int_equal(fclose(f), 0);
+	p = text;
+	for (i = 0; i < ocf_config_nkeys(); i++) {
+		size_t n = strlen(ocf_config_key(i));
+
+		assert_memory_equal(p, ocf_config_key(i), n);
+		assert_int_equal(p[n], '=');
+		assert_non_null(p = strchr(p, '\n'));
+		p++;
+	}
+	assert_int_equal(*p, '\0');
+	assert_non_null(strstr(text, "\nPRIMARY_PORT='18789'\n"));
+	snprintf(want, sizeof(want), "\nNODE_NAME='it'\\''s $HOME\t`x`'\n");
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "\nSSH_KEY='a?b'\n"));
+	free(text);
+}
+
 /* ---- integers ---- */
 
 static void
@@ -1481,6 +1513,7 @@ main(void)
 		T(test_value_round_trip),
 		T(test_value_times),
 		T(test_value_small_buffer),
+		T(test_print),
 		T(test_int_good),
 		T(test_int_out_of_range),
 		T(test_int_overflow),
