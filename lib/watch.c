@@ -163,26 +163,43 @@ latch(const struct ocf_config *c, struct ocf_state *s, int n)
 	ocf_err("%s", s->last_error);
 }
 
+/*
+ * What the loop keeps between checks: its memory of a state it could not
+ * save (STATE_DIR full or read-only), so that counting goes on and a
+ * recovered primary is still seen as such after RISE_THRESHOLD checks;
+ * and when it last looked for a stray gateway.
+ */
+struct loop {
+	struct ocf_memory mem;
+	double scanned;		/* uptime of the last look */
+};
+
+/* a standby looks for a stray gateway of ours at every check, but not
+ * more often than this: the look reads every process's environment */
+#define SCAN_EVERY 1.0	/* seconds */
+
 /* the facts decide() needs, asked only when they can matter */
 static void
 observe(const struct ocf_config *c, struct ocf_state *s, int verdict,
-    struct ocf_facts *f)
+    struct loop *l, struct ocf_facts *f)
 {
 	f->verdict = verdict;
 	f->now = ocf_uptime();
 	f->running = s->role == OCF_ROLE_ACTIVE && ocf_gateway_running(c, s);
-	f->present = s->role != OCF_ROLE_ACTIVE && verdict != OCF_CRITICAL &&
-	    ocf_gateway_present(c, s);
+	f->present = 0;
+	if (s->role == OCF_ROLE_ACTIVE || verdict == OCF_CRITICAL ||
+	    (l != NULL && l->scanned > 0 && f->now - l->scanned < SCAN_EVERY))
+		return;
+	if (l != NULL)
+		l->scanned = f->now;
+	f->present = ocf_gateway_present(c, s);
 }
 
-/*
- * m: the loop's memory of a state it could not save (STATE_DIR full or
- * read-only), so that counting goes on and a recovered primary is still
- * seen as such after RISE_THRESHOLD checks; NULL for --once.
- */
+/* l: NULL for --once */
 static int
-tick(const struct ocf_config *c, struct ocf_tick *t, struct ocf_memory *m)
+tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 {
+	struct ocf_memory *m = l != NULL ? &l->mem : NULL;
 	struct ocf_probe_opts o;
 	struct ocf_probe_result r;
 	struct ocf_transition tr;
@@ -209,7 +226,7 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct ocf_memory *m)
 		ocf_txn_end(&x);
 		return OCF_UNKNOWN;
 	}
-	observe(c, s, t->verdict, &f);
+	observe(c, s, t->verdict, l, &f);
 	count(c, t->verdict, s, f.now, ocf_wall());
 	if (s->fails > 0 && s->fails <= c->fail_threshold &&
 	    s->role != OCF_ROLE_ACTIVE)
@@ -360,7 +377,7 @@ report(const struct ocf_tick *t, int *last)
 int
 ocf_watch_run(struct ocf_config *c, const char *path)
 {
-	static struct ocf_memory mem;	/* a few KiB: not on the stack */
+	static struct loop l;		/* a few KiB: not on the stack */
 	struct ocf_tick t;
 	char err[OCF_ERRLEN];
 	double started;
@@ -381,7 +398,7 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		started = ocf_mono();
 		/* a state it cannot read at start is not one to act on;
 		 * one it cannot write is (see tick) */
-		if (tick(c, &t, &mem) == OCF_UNKNOWN && first && !mem.unsaved) {
+		if (tick(c, &t, &l) == OCF_UNKNOWN && first && !l.mem.unsaved) {
 			ocf_err("unable to use the state in '%s'", c->state_dir);
 			return OCF_UNKNOWN;
 		}
