@@ -23,6 +23,7 @@
 
 #include "cmdline.h"
 #include "config.h"
+#include "syntax.h"
 #include "log.h"
 #include "probe.h"
 #include "state.h"
@@ -224,80 +225,6 @@ max_len(const struct key *k)
 	}
 }
 
-/* a tab is fine in a command line; anything else would only corrupt logs */
-static int
-is_control(char ch)
-{
-	return ((unsigned char)ch < ' ' && ch != '\t') || ch == 0x7f;
-}
-
-static int
-has_control(const char *v)
-{
-	for (; *v != '\0'; v++)
-		if (is_control(*v))
-			return 1;
-	return 0;
-}
-
-/* n bytes of h (h[n] is ']' or NUL): addr or addr%zone */
-static int
-valid_ipv6(const char *h, size_t n)
-{
-	static const char zonechars[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-	struct in6_addr a;
-	char addr[INET6_ADDRSTRLEN];
-	const char *pct;
-	size_t alen;
-
-	pct = memchr(h, '%', n);
-	alen = pct != NULL ? (size_t)(pct - h) : n;
-	if (alen >= sizeof(addr))
-		return 0;
-	if (pct != NULL && (alen + 1 == n ||
-	    strspn(pct + 1, zonechars) != n - alen - 1))
-		return 0;
-	memcpy(addr, h, alen);
-	addr[alen] = '\0';
-	return inet_pton(AF_INET6, addr, &a) == 1;
-}
-
-/*
- * PRIMARY_IP becomes the authority of a URL: '/', '@', '?' or blanks
- * would silently probe another host or path.  "10.0.0.1:18789" (a port
- * in the wrong key) must not pass as IPv6 either, hence inet_pton.
- */
-static int
-valid_host(const char *h)
-{
-	static const char hostchars[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-	size_t n = strlen(h);
-
-	if (n == 0)
-		return 1;
-	if (h[0] == '[')
-		return n > 2 && h[n - 1] == ']' && valid_ipv6(h + 1, n - 2);
-	if (strchr(h, ':') != NULL)
-		return valid_ipv6(h, n);
-	return h[0] != '-' && h[0] != '.' && strspn(h, hostchars) == n;
-}
-
-static int
-valid_url(const char *v)
-{
-	const char *rest;
-
-	if (strncmp(v, "http://", 7) == 0)
-		rest = v + 7;
-	else if (strncmp(v, "https://", 8) == 0)
-		rest = v + 8;
-	else
-		return 0;
-	return *rest != '\0' && *rest != '/' && strpbrk(rest, " \t") == NULL;
-}
-
 static int
 set_int(void *field, const struct key *k, const char *v, const char *origin,
     char *err, size_t errlen)
@@ -383,7 +310,7 @@ set_key(struct ocf_config *c, const struct key *k, const char *v,
 	if (n > max_len(k))
 		return bad(err, errlen, origin, k,
 		    "value is too long (at most %zu bytes)", max_len(k));
-	if (has_control(v))
+	if (ocf_has_control(v))
 		return bad(err, errlen, origin, k,
 		    "value contains a control character");
 	switch (k->type) {
@@ -394,13 +321,13 @@ set_key(struct ocf_config *c, const struct key *k, const char *v,
 	case T_ENUM:
 		return set_enum(field, k, v, origin, err, errlen);
 	case T_HOST:
-		if (!valid_host(v))
+		if (!ocf_valid_host(v))
 			return bad(err, errlen, origin, k,
 			    "'%s' is not a host name or IP address", v);
 		break;
 	case T_URL:
 	case T_BASE:
-		if (n > 0 && !valid_url(v))
+		if (n > 0 && !ocf_valid_url(v))
 			return bad(err, errlen, origin, k,
 			    "'%s' is not an http:// or https:// URL", v);
 		break;
@@ -811,7 +738,7 @@ ocf_config_finish(struct ocf_config *c, int need_primary, char *err,
     size_t errlen)
 {
 	/* set_key checked it, but a caller may have written the field */
-	if (!valid_host(c->primary_ip))
+	if (!ocf_valid_host(c->primary_ip))
 		return fail(err, errlen,
 		    "PRIMARY_IP: '%s' is not a host name or IP address",
 		    c->primary_ip);
@@ -928,7 +855,7 @@ print_quoted(FILE *f, const char *v)
 	for (; *v != '\0'; v++)
 		if (*v == '\'')
 			fputs("'\\''", f);
-		else if (is_control(*v))
+		else if (ocf_is_control(*v))
 			putc('?', f);
 		else
 			putc(*v, f);

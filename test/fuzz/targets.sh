@@ -5,7 +5,7 @@
 FUZZ_TARGETS='config state health split knownhosts'
 sources() {
 	case $1 in
-	config)	echo config log timeutil cmdline ;;
+	config)	echo config syntax log timeutil cmdline ;;
 	state)	echo state atomic lock log timeutil ;;
 	health)	echo health ;;
 	split)	echo cmdline ;;
