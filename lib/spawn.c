@@ -495,7 +495,7 @@ keeper(const struct plan *pl)
 			break;
 		}
 		if (size > 0 && size + n > pl->log_max) {
-			/* the one rename outside ocf_write_atomic: a log
+			/* not ocf_write_atomic (see atomic.h): a log
 			 * rotates, it is not replaced */
 			(void)rename(pl->log_path, pl->log_old);
 			fd = open(pl->log_path, O_WRONLY | O_APPEND | O_CREAT |
