@@ -30,6 +30,8 @@ need npm npm
 # make nemesis; namespaces for the nemesis (util-linux)
 need faketime faketime
 need unshare util-linux
+# network namespaces and veth pairs: t4006 and make nemesis
+need ip iproute2
 command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
 if [ "${1:-}" = --all ]; then
 	need cc build-essential
