@@ -155,10 +155,20 @@ ocf_gateway_find_marked(const struct ocf_config *c)
 
 /*
  * The gateway's environment: a clean one (spawn.c keeps PATH, HOME,
- * LANG, TZ and the like), OpenClaw's own OPENCLAW_* settings, and ours
- * for it.  Never the rest of ours: NOTIFY_URL and the tokens' paths are
+ * LANG, TZ and the like), OpenClaw's own OPENCLAW_* settings, TMPDIR,
+ * TMP and TEMP, and ours for it.  Never the rest of ours: NOTIFY_URL and the tokens' paths are
  * not the gateway's business.
  */
+/* OpenClaw's own settings, and where Node puts temporary files */
+static int
+for_gateway(const char *kv)
+{
+	return (strncmp(kv, "OPENCLAW_", 9) == 0 &&
+	    strncmp(kv, "OPENCLAW_SUPERVISOR_MODE=", 25) != 0) ||
+	    strncmp(kv, "TMPDIR=", 7) == 0 || strncmp(kv, "TMP=", 4) == 0 ||
+	    strncmp(kv, "TEMP=", 5) == 0;
+}
+
 static const char **
 gateway_env(const char *mark)
 {
@@ -167,13 +177,12 @@ gateway_env(const char *mark)
 	size_t n = 0, i;
 
 	for (i = 0; environ[i] != NULL; i++)
-		n += strncmp(environ[i], "OPENCLAW_", 9) == 0;
+		n += for_gateway(environ[i]);
 	if ((env = calloc(n + 3, sizeof(*env))) == NULL)
 		return NULL;
 	n = 0;
 	for (i = 0; environ[i] != NULL; i++)
-		if (strncmp(environ[i], "OPENCLAW_", 9) == 0 &&
-		    strncmp(environ[i], fixed[0], 25) != 0)
+		if (for_gateway(environ[i]))
 			env[n++] = environ[i];
 	env[n++] = fixed[0];
 	env[n] = mark;

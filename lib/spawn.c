@@ -179,8 +179,6 @@ env_base(struct strv *env, int clean)
 {
 	static const char *const keep[] = {
 		"PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ",
-		/* where temporary files go: Node asks TMPDIR, TMP, TEMP */
-		"TMPDIR", "TMP", "TEMP",
 	};
 	size_t i;
 

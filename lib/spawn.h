@@ -11,7 +11,7 @@ struct ocf_spawn_opts {
 	/* "NAME=VALUE" strings added to (or replacing in) the environment */
 	const char *const *env;
 	/* start from a minimal environment (PATH, HOME, USER, LOGNAME, LANG, LC_*,
-	 * TZ, TMPDIR, TMP, TEMP) instead of inheriting ours; env is added on top */
+	 * TZ) instead of inheriting ours; env is added on top */
 	int clean_env;
 	/* when we are root and user is non-empty: setgid/initgroups/setuid to
 	 * it and set HOME, USER, LOGNAME from its passwd entry */
