@@ -84,10 +84,10 @@ ocf_log(int prio, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
-	/* one write per line, so concurrent tools do not interleave */
+	/* one write per line, so concurrent tools do not interleave; the
+	 * journal names the program itself (SYSLOG_IDENTIFIER) */
 	if (log_flags & OCF_LOG_JOURNAL)
-		fprintf(stderr, "<%d>%s: %s%s\n", prio, ocf_prog,
-		    prio_word(prio), msg);
+		fprintf(stderr, "<%d>%s%s\n", prio, prio_word(prio), msg);
 	else if (log_flags & OCF_LOG_TIME)
 		fprintf(stderr, "%s %s: %s%s\n",
 		    ocf_iso8601(ocf_wall(), stamp, sizeof(stamp)), ocf_prog,

@@ -121,9 +121,8 @@ ssh_command(const struct ocf_config *c, char *buf, size_t len, int secs)
 	return 0;
 }
 
-/* SECRETS_DIR, or ~OPENCLAW_USER/.secrets, or ~/.secrets */
-static int
-secrets_dir(const struct ocf_config *c, char *buf, size_t len)
+int
+ocf_secrets_dir(const struct ocf_config *c, char *buf, size_t len)
 {
 	const char *home = getenv("HOME");
 	struct passwd *pw = NULL;
@@ -221,7 +220,7 @@ do_secrets(void *arg, struct ocf_sync_result *rep)
 	    j->rsh, j->src, tmpdst, NULL };
 	int rc;
 
-	if (secrets_dir(c, j->dir, sizeof(j->dir)) == -1) {
+	if (ocf_secrets_dir(c, j->dir, sizeof(j->dir)) == -1) {
 		ocf_sync_set(rep, OCF_UNKNOWN, "no home directory to hold "
 		    ".secrets: set SECRETS_DIR");
 		return;

@@ -251,7 +251,7 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	t->changed = old != OCF_ROLE_ACTIVE;
 	result(t, status, "active: gateway ready at '%s'%s%s", c->gateway_url,
 	    status != OCF_OK ? "; " : "", status != OCF_OK ? s->last_error : "");
-	ocf_notice("%s", t->detail);
+	ocf_log(status == OCF_OK ? LOG_NOTICE : LOG_WARNING, "%s", t->detail);
 	finish(&x, t, "gateway ready");
 	if (t->changed)
 		event = "promote";
@@ -319,7 +319,7 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	t->changed = old != OCF_ROLE_STANDBY;
 	result(t, status, "standby: gateway stopped%s%s",
 	    status != OCF_OK ? "; " : "", status != OCF_OK ? s->last_error : "");
-	ocf_notice("%s", t->detail);
+	ocf_log(status == OCF_OK ? LOG_NOTICE : LOG_WARNING, "%s", t->detail);
 	finish(&x, t, "gateway stopped");
 	if (t->changed)
 		event = "demote";

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "log.h"
 #include "probe.h"
 #include "sdnotify.h"
+#include "secrets.h"
 #include "state.h"
 #include "timeutil.h"
 #include "transition.h"
@@ -275,9 +277,9 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 	t->status = tr.status;
 	t->active = a == OCF_ACT_PROMOTE ? tr.status <= OCF_WARNING :
 	    tr.status > OCF_WARNING;
-	if (tr.status != OCF_OK)
-		ocf_log(tr.status == OCF_WARNING ? LOG_WARNING : LOG_ERR, "%s",
-		    tr.detail);
+	/* a transition logs what it did; what it could not, we do */
+	if (tr.status > OCF_WARNING)
+		ocf_err("%s", tr.detail);
 	return unsaved ? OCF_UNKNOWN : t->verdict;
 }
 
@@ -320,6 +322,36 @@ catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/*
+ * Name the keys a reload changed (names only: a value may be a secret),
+ * and those the environment sets: it overrides the file, so editing them
+ * there changes nothing.
+ */
+static void
+changed_keys(const struct ocf_config *old, const struct ocf_config *new)
+{
+	/* the longest value is GATEWAY_CMD's */
+	char a[sizeof(old->gateway_cmd)], b[sizeof(old->gateway_cmd)];
+	char list[512] = "", env[512] = "";
+	const char *k;
+	size_t i, n;
+
+	for (i = 0; i < ocf_config_nkeys(); i++) {
+		k = ocf_config_key(i);
+		if (getenv(k) != NULL && strlen(env) + strlen(k) + 3 < sizeof(env))
+			strcat(strcat(env, *env ? ", " : ""), k);
+		if (strcmp(ocf_config_value(old, i, a, sizeof(a)),
+		    ocf_config_value(new, i, b, sizeof(b))) == 0)
+			continue;
+		if ((n = strlen(list)) + strlen(k) + 3 < sizeof(list))
+			strcat(strcat(list, n ? ", " : ""), k);
+	}
+	if (*env)
+		ocf_warn("set in the environment, which overrides the "
+		    "configuration file: %s", env);
+	ocf_notice("configuration reloaded: %s", *list ? list : "no change");
+}
+
 static void
 reload(struct ocf_config *c, const char *path)
 {
@@ -333,8 +365,8 @@ reload(struct ocf_config *c, const char *path)
 		ocf_err("%s", err);
 		goto keep;
 	}
+	changed_keys(c, &fresh);
 	*c = fresh;
-	ocf_notice("configuration reloaded");
 	return;
 keep:
 	ocf_err("configuration not reloaded; keeping the old one");
@@ -374,6 +406,35 @@ report(const struct ocf_tick *t, int *last)
 	ocf_sd_notify(status);
 }
 
+/* say so when a directory ocf writes into is read-only: under systemd,
+ * a sandbox that does not list it in ReadWritePaths= */
+static void
+warn_read_only(const char *what, const char *dir, const char *fails)
+{
+	struct statvfs v;
+
+	if (statvfs(dir, &v) == -1 || !(v.f_flag & ST_RDONLY))
+		return;
+	ocf_warn("%s '%s' is on a read-only file system: %s will fail%s",
+	    what, dir, fails, getenv("INVOCATION_ID") == NULL ? "" : " (under systemd: add "
+	    "ReadWritePaths= with 'systemctl edit ocf-watch')");
+}
+
+/* the workspace, and where secrets are swapped in: beside SECRETS_DIR */
+static void
+check_writable(const struct ocf_config *c)
+{
+	char dir[sizeof(c->secrets_dir) + 32], *slash;
+
+	warn_read_only("WORKSPACE", c->workspace, "pulls");
+	if (c->secrets_host[0] == '\0' ||
+	    ocf_secrets_dir(c, dir, sizeof(dir)) == -1)
+		return;
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	warn_read_only("the directory of SECRETS_DIR", dir, "secrets syncs");
+}
+
 int
 ocf_watch_run(struct ocf_config *c, const char *path)
 {
@@ -392,6 +453,13 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 	}
 	ocf_notice("watching '%s' every %gs (%gs after a failure)",
 	    c->primary_url, c->check_interval, c->fast_interval);
+	check_writable(c);
+	/*
+	 * Ready now, not after the first check: that may be a whole repair
+	 * promotion (a pull, then up to READY_TIMEOUT), longer than a
+	 * service manager waits for a start.
+	 */
+	ocf_sd_notify("READY=1\nSTATUS=first check");
 	while (!stop_requested) {
 		if (reload_requested)
 			reload(c, path);
@@ -402,8 +470,6 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 			ocf_err("unable to use the state in '%s'", c->state_dir);
 			return OCF_UNKNOWN;
 		}
-		if (first)
-			ocf_sd_notify("READY=1");
 		first = 0;
 		report(&t, &last);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
