@@ -21,6 +21,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+# systemd searches /usr/local/lib/systemd/system too; Debian's own units
+# live in /lib/systemd/system
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+DOCDIR ?= $(PREFIX)/share/doc/ocf
 CC ?= cc
 
 ifeq ($(SANITIZE),1)
@@ -53,11 +57,44 @@ UNIT_SRC = $(sort $(wildcard test/unit/test_*.c))
 UNITS = $(UNIT_SRC:%.c=$(B)/%)
 HELPER_SRC = $(sort $(wildcard test/helpers/*.c))
 HELPERS = $(HELPER_SRC:%.c=$(B)/%)
-SCRIPTS = $(filter-out %.service %.example scripts/ocf-demo,$(sort $(wildcard scripts/ocf-*)))
+SCRIPTS = $(filter-out %.service %.timer %.conf %.example scripts/ocf-demo,$(sort $(wildcard scripts/ocf-*)))
 MAN1 = $(sort $(wildcard man/*.1))
 MAN7 = $(sort $(wildcard man/*.7))
+# systemd units and configuration examples, with the configured paths
+UNIT_FILES = $(patsubst scripts/%,$(B)/%,$(sort $(wildcard scripts/*.service scripts/*.timer)))
+EXAMPLES = $(patsubst scripts/%,$(B)/examples/%,scripts/ocf.conf.example $(sort $(wildcard scripts/*.conf)))
+GENERATED = $(UNIT_FILES) $(EXAMPLES) $(B)/ocf.conf
 
-all: $(PROGS)
+all: $(PROGS) $(GENERATED)
+
+# A stamp file holds each install path the build bakes in, rewritten (when
+# make reads this file) only when the value changes: what uses a path is
+# rebuilt exactly then, and `make install` right after `make` builds nothing.
+stamp = $(if $(filter-out $(file <$(1)),$(2))$(filter-out $(2),$(file <$(1))),\
+	$(shell mkdir -p $(dir $(1)))$(file >$(1),$(2)))
+ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
+$(call stamp,$(B)/stamp-sysconfdir,$(SYSCONFDIR))
+$(call stamp,$(B)/stamp-paths,$(BINDIR) $(SYSCONFDIR) $(UNITDIR))
+endif
+
+# the compiled-in configuration file is SYSCONFDIR/ocf/ocf.conf
+$(B)/lib/config.o: ALL_CFLAGS += -DOCF_SYSCONFDIR='"$(SYSCONFDIR)"'
+$(B)/lib/config.o: $(B)/stamp-sysconfdir
+
+# the sources name the default paths; the installed files the real ones
+SUBST_PATHS = sed -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+	-e 's|/etc/ocf/|$(SYSCONFDIR)/ocf/|g' \
+	-e 's|^\# /etc/systemd/system/|\# $(UNITDIR)/|'
+$(B)/%.service: scripts/%.service $(B)/stamp-paths
+	$(call say,GEN,$@)$(SUBST_PATHS) $< >$@
+$(B)/%.timer: scripts/%.timer $(B)/stamp-paths
+	$(call say,GEN,$@)$(SUBST_PATHS) $< >$@
+$(B)/examples/%: scripts/% $(B)/stamp-paths
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)$(SUBST_PATHS) $< >$@
+# the installed configuration: the example with every setting commented out
+$(B)/ocf.conf: scripts/ocf.conf.example $(B)/stamp-paths
+	$(call say,GEN,$@)$(SUBST_PATHS) -e 's/^\([A-Z][A-Z0-9_]*=\)/\#\1/' $< >$@
 
 $(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -72,6 +109,8 @@ $(B)/libocf.a: $(LIB_OBJ)
 
 $(B)/ocf-%: $(B)/cmd/ocf-%.o $(B)/libocf.a
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libocf.a $(LIBS)
+# kept, or make deletes them as intermediates and relinks at every run
+.SECONDARY: $(CMD_SRC:%.c=$(B)/%.o)
 
 # A unit test driver links the whole library; test/unit/test_X.wrap, when
 # present, lists symbols to replace with cmocka --wrap (one per line).
@@ -85,6 +124,16 @@ $(B)/test/unit/%: test/unit/%.c $(B)/libocf.a
 $(B)/test/helpers/%: test/helpers/%.c
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pthread -o $@ $<
+
+# cmocka builds the unit tests only (configure says so when it is missing)
+ifeq ($(HAVE_CMOCKA),no)
+$(UNITS): need-cmocka
+endif
+need-cmocka:
+	@echo 'make: cmocka is needed to build the unit tests:' \
+	    'apt-get install libcmocka-dev (or ./configure --install-deps as root),' \
+	    'then ./configure again' >&2
+	@exit 1
 
 # the tests' own tools (sshd, rsync, mandoc, valgrind, clang, npm) are
 # installed first when missing and we are root on Debian
@@ -108,19 +157,49 @@ lint:
 	shellcheck -s sh $(SH_FILES)
 	sh test/layers.sh
 
+# The configuration may hold tokens: it is installed root-only (0600), only
+# when absent, and uninstall removes it only when it is still the one
+# install wrote.  The units are installed, not enabled.
+CONF = $(DESTDIR)$(SYSCONFDIR)/ocf/ocf.conf
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(SYSCONFDIR)/ocf
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1)
 	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7)
+	install -m 644 $(UNIT_FILES) $(DESTDIR)$(UNITDIR)
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples
+	@if [ -e $(CONF) ]; then echo 'kept $(CONF)'; \
+	else echo 'install -m 600 $(B)/ocf.conf $(CONF)'; \
+		install -m 600 $(B)/ocf.conf $(CONF); fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGS) $(SCRIPTS))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7))) \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNIT_FILES))) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
+	@if [ ! -e $(CONF) ]; then :; \
+	elif cmp -s $(B)/ocf.conf $(CONF); then echo 'rm -f $(CONF)'; \
+		rm -f $(CONF); \
+	else echo 'kept $(CONF): it was edited'; fi
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/ocf 2>/dev/null
+
+# make deb: ocf_VERSION_ARCH.deb in $(DEBDIR), built with dpkg-deb
+# (pkg/deb/build.sh); it runs make all and install with the Debian paths
+DEBDIR = build-deb
+deb:
+	@MAKE='$(MAKE)' sh pkg/deb/build.sh $(DEBDIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(DEBDIR)
 
 distclean: clean
 	rm -f config.mak
 
-.PHONY: all check unit lint install clean distclean
+.PHONY: all check unit need-cmocka lint install uninstall deb clean distclean
 
 -include $(LIB_OBJ:.o=.d) $(PROGS:$(B)/%=$(B)/cmd/%.d)
 

@@ -13,7 +13,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: ocf-probe [-46hjlqv] [-C cafile] [-c file] "
+	fprintf(f, "usage: ocf-probe [-46hjlqVv] [-C cafile] [-c file] "
 	    "[-T tokenfile] [-t timeout]\n"
 	    "                 [url | host[:port]]\n"
 	    "       ocf-probe --print-config [-C cafile] [-c file] "
@@ -49,6 +49,23 @@ target_url(const char *arg, int port, char *buf, size_t len)
 	return snprintf(buf, len, "http://%s:%d", arg, port) < (int)len ? 0 : -1;
 }
 
+/* a failure before the check (a bad configuration or target): the
+ * plugin line or the JSON object still says why, as stderr did */
+static int
+unknown(const char *why, const char *url, int json, int quiet)
+{
+	struct ocf_probe_result r = { .status = OCF_UNKNOWN };
+	char line[1600];
+
+	if (!json)
+		return quiet ? OCF_UNKNOWN : ocf_cli_unknown(why);
+	snprintf(r.reason, sizeof(r.reason), "%s", why);
+	if (ocf_probe_json(&r, url, line, sizeof(line)) != -1)
+		puts(line);
+	ocf_stdout_close();
+	return OCF_UNKNOWN;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -59,6 +76,7 @@ main(int argc, char *argv[])
 		{ "print-config", no_argument, NULL, OCF_OPT_PRINT_CONFIG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ocf_config cfg;
@@ -68,12 +86,12 @@ main(int argc, char *argv[])
 	struct ocf_flagset flags[] = { { "PROBE_TIMEOUT", NULL },
 	    { "CA_FILE", NULL }, { "TOKEN_FILE", NULL }, { NULL, NULL } };
 	const char *conf = NULL;
-	char url[1200], line[1600];
+	char url[1200], line[1600], err[OCF_ERRLEN];
 	int ch, ipv = 0, json = 0, local = 0, print = 0, quiet = 0;
 
 	ocf_log_init(argv[0], 0);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
-	while ((ch = getopt_long(argc, argv, "46C:c:hjlqT:t:v", longopts,
+	while ((ch = getopt_long(argc, argv, "46C:c:hjlqT:t:Vv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case '4':
@@ -104,6 +122,8 @@ main(int argc, char *argv[])
 		case 't':
 			flags[0].value = optarg;
 			break;
+		case 'V':
+			return ocf_cli_version();
 		case 'v':
 			ocf_log_level(LOG_DEBUG);
 			break;
@@ -123,12 +143,15 @@ main(int argc, char *argv[])
 	}
 	if (print)
 		return ocf_cli_print_config(conf, flags);
-	if (ocf_cli_config(&cfg, conf, flags, argc == 0 && !local) == -1)
-		return OCF_UNKNOWN;
+	if (ocf_cli_config(&cfg, conf, flags, argc == 0 && !local, err,
+	    sizeof(err)) == -1)
+		return unknown(err, "", json, quiet);
 	if (argc == 1 && target_url(argv[0], cfg.primary_port, url,
 	    sizeof(url)) == -1) {
-		ocf_err("'%s' is not a URL or host[:port]", argv[0]);
-		return OCF_UNKNOWN;
+		snprintf(err, sizeof(err), "'%s' is not a URL or host[:port]",
+		    argv[0]);
+		ocf_err("%s", err);
+		return unknown(err, "", json, quiet);
 	}
 	if (argc == 0)
 		snprintf(url, sizeof(url), "%s",

@@ -17,7 +17,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: ocf-sync [-hjv] [-C dir] [-c file] "
+	fprintf(f, "usage: ocf-sync [-hjVv] [-C dir] [-c file] "
 	    "pull | push | status | secrets | all\n"
 	    "       ocf-sync --print-config [-C dir] [-c file]\n");
 }
@@ -142,6 +142,7 @@ main(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'j' },
 		{ "print-config", no_argument, NULL, OCF_OPT_PRINT_CONFIG },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const ops[] = { "pull", "push", "status",
@@ -149,11 +150,12 @@ main(int argc, char *argv[])
 	struct ocf_flagset flags[] = { { "WORKSPACE", NULL }, { NULL, NULL } };
 	struct ocf_config cfg;
 	const char *conf = NULL, *op;
+	char err[OCF_ERRLEN];
 	int ch, json = 0, print = 0, rc, known = 0;
 
 	ocf_log_init(argv[0], 0);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
-	while ((ch = getopt_long(argc, argv, "C:c:hjv", longopts,
+	while ((ch = getopt_long(argc, argv, "C:c:hjVv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -168,6 +170,8 @@ main(int argc, char *argv[])
 		case 'j':
 			json = 1;
 			break;
+		case 'V':
+			return ocf_cli_version();
 		case 'v':
 			ocf_log_level(LOG_DEBUG);
 			break;
@@ -190,7 +194,7 @@ main(int argc, char *argv[])
 		return OCF_UNKNOWN;
 	}
 	op = argv[0];
-	if (ocf_cli_config(&cfg, conf, flags, 0) == -1)
+	if (ocf_cli_config(&cfg, conf, flags, 0, err, sizeof(err)) == -1)
 		return OCF_UNKNOWN;
 
 	if (strcmp(op, "status") == 0)

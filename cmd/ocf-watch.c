@@ -11,7 +11,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: ocf-watch [-1hqRv] [-c file]\n"
+	fprintf(f, "usage: ocf-watch [-1hqRVv] [-c file]\n"
 	    "       ocf-watch --print-config [-c file]\n");
 }
 
@@ -25,17 +25,18 @@ main(int argc, char *argv[])
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "reset", no_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ocf_config cfg;
 	struct ocf_tick t;
 	const char *conf = NULL;
-	char msg[600];
+	char msg[600], err[OCF_ERRLEN];
 	int ch, once = 0, print = 0, quiet = 0, reset = 0, r;
 
 	ocf_log_init(argv[0], OCF_LOG_TIME);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
-	while ((ch = getopt_long(argc, argv, "1c:hqRv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "1c:hqRVv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case '1':
 			once = 1;
@@ -53,6 +54,8 @@ main(int argc, char *argv[])
 		case 'R':
 			reset = 1;
 			break;
+		case 'V':
+			return ocf_cli_version();
 		case 'v':
 			ocf_log_level(LOG_DEBUG);
 			break;
@@ -70,8 +73,9 @@ main(int argc, char *argv[])
 	}
 	if (print)
 		return ocf_cli_print_config(conf, NULL);
-	if (ocf_cli_config(&cfg, conf, NULL, !reset) == -1)
-		return OCF_UNKNOWN;
+	if (ocf_cli_config(&cfg, conf, NULL, !reset, err, sizeof(err)) == -1)
+		/* --once reports a status, as a monitoring plugin does */
+		return once && !quiet ? ocf_cli_unknown(err) : OCF_UNKNOWN;
 	if (reset) {
 		r = ocf_watch_reset(&cfg, msg, sizeof(msg));
 		if (r == OCF_OK)

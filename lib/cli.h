@@ -2,6 +2,8 @@
 #ifndef OCF_CLI_H
 #define OCF_CLI_H
 
+#include <stddef.h>
+
 struct ocf_config;
 struct ocf_transition;
 
@@ -14,12 +16,27 @@ struct ocf_flagset {
 };
 
 /*
- * Defaults, file (path NULL: /etc/ocf/ocf.conf), environment, then the
+ * Defaults, file (path NULL: OCF_CONFIG_FILE), environment, then the
  * flags (entries whose value is NULL are skipped), then the cross-key
- * checks.  Logs the error and returns -1 (exit 3) on any problem.
+ * checks.  On any problem, logs the error, leaves it in err (for
+ * ocf_cli_unknown) and returns -1 (exit 3).
  */
 int ocf_cli_config(struct ocf_config *c, const char *path,
-    const struct ocf_flagset *flags, int need_primary);
+    const struct ocf_flagset *flags, int need_primary, char *err,
+    size_t errlen);
+
+/*
+ * -V, --version of every tool: "ocf-probe 0.1.0" on stdout.  Returns the
+ * exit code: OCF_OK, or OCF_UNKNOWN when stdout cannot be written.
+ */
+int ocf_cli_version(void);
+
+/*
+ * "UNKNOWN - reason" on stdout, for a tool that reports a status and fails
+ * before it has one (a bad configuration): the error is on stderr already,
+ * but a monitoring system shows stdout.  Returns OCF_UNKNOWN.
+ */
+int ocf_cli_unknown(const char *reason);
 
 /*
  * --print-config: load the configuration as ocf_cli_config() does, with

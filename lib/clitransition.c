@@ -13,7 +13,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-fhjnqv] [-c file] [-M on|off]\n"
+	fprintf(f, "usage: %s [-fhjnqVv] [-c file] [-M on|off]\n"
 	    "       %s --print-config [-c file]\n", ocf_prog, ocf_prog);
 }
 
@@ -30,6 +30,7 @@ ocf_cli_transition(int argc, char *argv[],
 		{ "print-config", no_argument, NULL, OCF_OPT_PRINT_CONFIG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ocf_config cfg;
@@ -40,7 +41,7 @@ ocf_cli_transition(int argc, char *argv[],
 	ocf_log_init(argv[0], 0);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
 	ocf_log_level(LOG_INFO);
-	while ((ch = getopt_long(argc, argv, "c:fhjM:nqv", longopts,
+	while ((ch = getopt_long(argc, argv, "c:fhjM:nqVv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -69,6 +70,8 @@ ocf_cli_transition(int argc, char *argv[],
 			quiet = 1;
 			ocf_log_level(LOG_WARNING);
 			break;
+		case 'V':
+			return ocf_cli_version();
 		case 'v':
 			ocf_log_level(LOG_DEBUG);
 			break;
@@ -88,8 +91,12 @@ ocf_cli_transition(int argc, char *argv[],
 		return ocf_cli_print_config(conf, NULL);
 	/* the primary is needed only to refuse promoting over a healthy one */
 	if (ocf_cli_config(&cfg, conf, NULL, fn == ocf_promote && maint == NULL &&
-	    !(flags & OCF_TR_FORCE)) == -1)
-		return OCF_UNKNOWN;
+	    !(flags & OCF_TR_FORCE), t.detail, sizeof(t.detail)) == -1) {
+		/* reported as any result is, for the monitoring that reads it */
+		t.status = OCF_UNKNOWN;
+		t.changed = 0;
+		return ocf_cli_report(&t, json, quiet);
+	}
 	if (maint != NULL)
 		ocf_maintenance(&cfg, strcmp(maint, "on") == 0, &t);
 	else

@@ -149,7 +149,7 @@ static const struct key keys[] = {
 	    "local secrets directory (empty: ~OPENCLAW_USER/.secrets)"),
 	STR("NODE_NAME", T_STR, node_name, "",
 	    "name of this node in logs and webhooks (empty: hostname)"),
-	STR("HOOKS_DIR", T_STR, hooks_dir, "/etc/ocf/hooks.d",
+	STR("HOOKS_DIR", T_STR, hooks_dir, OCF_HOOKS_DIR,
 	    "executables run in name order on every transition"),
 	STR("NOTIFY_URL", T_URL, notify_url, "",
 	    "webhook that receives a JSON POST on every transition"),

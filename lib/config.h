@@ -14,7 +14,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define OCF_CONFIG_FILE "/etc/ocf/ocf.conf"
+/* ./configure --sysconfdir: the Makefile passes it to config.c alone */
+#ifndef OCF_SYSCONFDIR
+#define OCF_SYSCONFDIR "/etc"
+#endif
+#define OCF_CONFIG_FILE OCF_SYSCONFDIR "/ocf/ocf.conf"
+#define OCF_HOOKS_DIR OCF_SYSCONFDIR "/ocf/hooks.d"
 #define OCF_ERRLEN 512
 
 enum ocf_fail_on { OCF_FAIL_ON_DOWN, OCF_FAIL_ON_NOTREADY };

@@ -8,7 +8,9 @@
 #     (both whitespace-normalised, so line breaks do not matter);
 #   - PROG -Z (an unknown flag) exits 3, prints nothing on stdout and the
 #     same usage on stderr;
-#   - PROG -h >/dev/full fails with an exit status, not a signal.
+#   - PROG -h >/dev/full fails with an exit status, not a signal;
+#   - PROG -V and PROG --version exit 0 and print one line, "PROG VERSION",
+#     VERSION being lib/version.h's (what monitoring clients ask).
 # Also: every built tool and script has a page, and every page is clean
 # under mandoc -Tlint.
 #
@@ -84,6 +86,9 @@ program() {
 	fi
 }
 
+VERSION=$(sed -n 's/^#define OCF_VERSION "\(.*\)"$/\1/p' "$SRCDIR/lib/version.h")
+[ -n "$VERSION" ] || bail_out "no OCF_VERSION in lib/version.h"
+
 pages=0
 for page in "$MANDIR"/ocf-*.1; do
 	[ -f "$page" ] || continue
@@ -119,6 +124,14 @@ for page in "$MANDIR"/ocf-*.1; do
 	test_cmp_str "$name -Z prints the usage on stderr" \
 		"$syn" "$(usage_from "$TMP/err" 1)"
 	test_cmp_str "$name -Z writes nothing on stdout" "" "$(cat "$TMP/out")"
+
+	for v in -V --version; do
+		test_ok "$name $v exits 0" "$exe" "$v"
+		test_cmp_str "$name $v prints '$name $VERSION'" \
+			"$name $VERSION" "$(cat "$TMP/out")"
+		test_cmp_str "$name $v writes nothing on stderr" "" \
+			"$(cat "$TMP/err")"
+	done
 
 	if [ -w /dev/full ]; then
 		"$exe" -h >/dev/full 2>"$TMP/err"

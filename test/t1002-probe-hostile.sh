@@ -71,12 +71,32 @@ test_expect_code 3 "token file readable by others is refused (UNKNOWN: our mista
 	ocf-probe -T "$TMP/token" "$url"
 test_grep "says why" 'readable by group or others' "$TMP/out"
 
-# usage and configuration errors are UNKNOWN
+# usage and configuration errors are UNKNOWN; but for a usage error
+# (t0010) the plugin line says why on stdout as well: one line, and
+# Nagios would show "(No output on stdout)" otherwise
+one_line() {
+	test_cmp_str "$1: one line on stdout" 1 "$(wc -l <"$TMP/out")"
+}
 test_expect_code 3 "no primary configured" ocf-probe
 test_grep "names the keys" 'PRIMARY_IP or PRIMARY_URL' "$TMP/err"
+test_grep "no primary: UNKNOWN line on stdout" \
+	'^UNKNOWN - PRIMARY_IP or PRIMARY_URL is required' "$TMP/out"
+one_line "no primary"
 test_expect_code 3 "bad timeout" ocf-probe -t 0 "$url"
 test_grep "names key and range" 'PROBE_TIMEOUT' "$TMP/err"
+test_grep "bad timeout: UNKNOWN line on stdout" '^UNKNOWN - .*PROBE_TIMEOUT' \
+	"$TMP/out"
 test_expect_code 3 "bad target" ocf-probe "a b"
+test_grep "bad target: UNKNOWN line on stdout" \
+	"^UNKNOWN - 'a b' is not a URL or host\\[:port\\]\$" "$TMP/out"
+one_line "bad target"
+test_expect_code 3 "bad target, -q" ocf-probe -q "a b"
+test_cmp_str "-q: nothing on stdout" "" "$(cat "$TMP/out")"
+test_expect_code 3 "bad target, -j" ocf-probe -j "a b"
+test_grep "-j: a JSON object with status UNKNOWN and the reason" \
+	'^\{"status":"UNKNOWN","code":3,.*"reason":"'"'a b'"' is not a URL' \
+	"$TMP/out"
+one_line "-j"
 test_expect_code 3 "two targets" ocf-probe "$url" "$url"
 test_expect_code 3 "unknown flag" ocf-probe -Z
 test_expect_code 0 "-h" ocf-probe -h
@@ -84,9 +104,17 @@ test_grep "-h prints usage on stdout" '^usage: ocf-probe' "$TMP/out"
 printf 'PRIMARY_URL=%s\nFAIL_TRESHOLD=3\n' "$url" >"$TMP/bad.conf"
 test_expect_code 3 "a typo in the config file" ocf-probe -c "$TMP/bad.conf"
 test_grep "file:line and key" 'bad.conf:2: .*FAIL_TRESHOLD' "$TMP/err"
+test_grep "a typo: UNKNOWN line on stdout" \
+	'^UNKNOWN - .*bad.conf:2: .*FAIL_TRESHOLD' "$TMP/out"
 printf 'PRIMARY_URL=%s\n' "$url" >"$TMP/good.conf"
 test_expect_code 0 "-c file" ocf-probe -c "$TMP/good.conf"
 test_expect_code 3 "a missing -c file" ocf-probe -c "$TMP/nope.conf"
+test_grep "a missing file: UNKNOWN line on stdout" \
+	"^UNKNOWN - unable to open '.*nope.conf': No such file or directory\$" \
+	"$TMP/out"
+one_line "a missing file"
+test_grep "and the error on stderr as before" \
+	"^ocf-probe: error: unable to open '.*nope.conf'" "$TMP/err"
 
 # memcheck: any error or definite leak turns the exit code into 99
 vg_probe() {

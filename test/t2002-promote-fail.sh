@@ -169,6 +169,16 @@ test_ok 'demote to standby first' ocf-demote
 GATEWAY_CMD='"unterminated' test_expect_code 3 \
 	'an unterminated quote in GATEWAY_CMD: exit 3 (bad configuration)' ocf-promote
 test_grep 'the message names GATEWAY_CMD' 'GATEWAY_CMD' "$TMP/err"
+test_grep 'and the status line says it on stdout' '^UNKNOWN - GATEWAY_CMD' \
+	"$TMP/out"
+GATEWAY_CMD='"unterminated' test_expect_code 3 \
+	'the same with -j: exit 3' ocf-promote -j
+test_grep 'the JSON object says it' \
+	'^\{"status":"UNKNOWN","code":3,"changed":false,"detail":"GATEWAY_CMD' \
+	"$TMP/out"
+GATEWAY_CMD='"unterminated' test_expect_code 3 \
+	'ocf-demote too: exit 3' ocf-demote
+test_grep 'ocf-demote says it on stdout' '^UNKNOWN - GATEWAY_CMD' "$TMP/out"
 test_cmp_str 'a configuration error leaves the role alone' standby \
 	"$(state_get ROLE)"
 

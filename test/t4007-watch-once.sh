@@ -154,8 +154,19 @@ test_expect_code 3 'usage: an operand' ocf-watch --once extra
 test_grep 'a usage error prints the usage' '^usage: ocf-watch ' "$TMP/err"
 test_expect_code 3 'a bad value: exit 3' env FAIL_THRESHOLD=0 ocf-watch --once
 test_grep 'naming the key and the range' 'FAIL_THRESHOLD.*0.*1\.\.1000' "$TMP/err"
+test_grep 'a bad value: UNKNOWN line on stdout (monitoring)' \
+	'^UNKNOWN - .*FAIL_THRESHOLD.*0.*1\.\.1000' "$TMP/out"
+test_cmp_str 'a bad value: one line on stdout' 1 "$(wc -l <"$TMP/out")"
+test_expect_code 3 'a bad value, -q: exit 3' env FAIL_THRESHOLD=0 ocf-watch --once -q
+test_cmp_str 'a bad value, -q: nothing on stdout' '' "$(cat "$TMP/out")"
 test_expect_code 3 'no primary configured: exit 3' \
 	env -u PRIMARY_URL ocf-watch --once
+test_grep 'no primary: UNKNOWN line on stdout' \
+	'^UNKNOWN - PRIMARY_IP or PRIMARY_URL is required' "$TMP/out"
+test_expect_code 3 'a missing -c file: exit 3' \
+	ocf-watch --once -c "$TMP/nope.conf"
+test_grep 'a missing file: UNKNOWN line on stdout' \
+	"^UNKNOWN - unable to open '.*nope.conf'" "$TMP/out"
 printf 'ROLE=garbage\n' >"$STATE_DIR/state"
 test_expect_code 3 'an unreadable state file: exit 3' ocf-watch --once
 test_grep 'naming the file' "$STATE_DIR/state" "$TMP/err"
