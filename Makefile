@@ -174,7 +174,7 @@ install: all
 	else echo 'install -m 600 $(B)/ocf.conf $(CONF)'; \
 		install -m 600 $(B)/ocf.conf $(CONF); fi
 
-uninstall:
+uninstall: $(B)/ocf.conf
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGS) $(SCRIPTS))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7))) \
