@@ -149,7 +149,7 @@ unit: $(UNITS)
 # no file of lib/ includes a header of a layer above its own (lib/README)
 SH_FILES = configure .ci/run \
 	$(wildcard test/*.sh test/fuzz/*.sh test/nemesis/*.sh bench/*.sh) \
-	$(wildcard scripts/*.sh) $(shell grep -l '^\#!/bin/sh' scripts/* 2>/dev/null)
+	$(wildcard scripts/*.sh pkg/deb/*.sh) $(shell grep -l '^\#!/bin/sh' scripts/* 2>/dev/null)
 lint:
 	cppcheck -q --enable=warning,style,performance,portability \
 		--inline-suppr --error-exitcode=1 -D_GNU_SOURCE -Ilib \
@@ -174,7 +174,7 @@ install: all
 	else echo 'install -m 600 $(B)/ocf.conf $(CONF)'; \
 		install -m 600 $(B)/ocf.conf $(CONF); fi
 
-uninstall:
+uninstall: $(B)/ocf.conf
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGS) $(SCRIPTS))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7))) \

@@ -33,6 +33,9 @@ need unshare util-linux
 # network namespaces and veth pairs: t4006 and make nemesis
 need ip iproute2
 command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
+# t0031 builds the .deb (dpkg-shlibdeps) and checks it with lintian
+need dpkg-shlibdeps dpkg-dev
+need lintian lintian
 if [ "${1:-}" = --all ]; then
 	need cc build-essential
 	need pkg-config pkg-config

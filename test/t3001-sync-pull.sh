@@ -129,7 +129,7 @@ test_expect_code 3 'not a git repository: exit 3' osync -C "$TMP/home" pull
 test_grep 'not a git repository: says so' "is not a git repository" "$TMP/err"
 test_expect_code 3 'usage error: exit 3' osync frobnicate
 test_expect_code 0 '-h: exit 0' ocf-sync -h
-test_grep '-h: synopsis' '^usage: ocf-sync \[-hjv\] \[-C dir\] \[-c file\]' \
+test_grep '-h: synopsis' '^usage: ocf-sync \[-hjVv\] \[-C dir\] \[-c file\]' \
 	"$TMP/out"
 
 # an unreachable remote: exit 2 at once, checkout used as is
