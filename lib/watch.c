@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,26 +408,31 @@ report(const struct ocf_tick *t, int *last)
 }
 
 /* say so when a directory ocf writes into is read-only: under systemd,
- * a sandbox that does not list it in ReadWritePaths= */
+ * the unit's sandbox (ocf-watch(1), SYSTEMD, says what to add) */
 static void
 warn_read_only(const char *what, const char *dir, const char *fails)
 {
 	struct statvfs v;
 
-	if (statvfs(dir, &v) == -1 || !(v.f_flag & ST_RDONLY))
-		return;
-	ocf_warn("%s '%s' is on a read-only file system: %s will fail%s",
-	    what, dir, fails, getenv("INVOCATION_ID") == NULL ? "" : " (under systemd: add "
-	    "ReadWritePaths= with 'systemctl edit ocf-watch')");
+	if (statvfs(dir, &v) == 0 && (v.f_flag & ST_RDONLY))
+		ocf_warn("%s '%s' is read-only here: %s will fail%s", what,
+		    dir, fails, getenv("INVOCATION_ID") == NULL ? "" :
+		    " (the unit's sandbox: see ocf-watch(1), SYSTEMD)");
 }
 
-/* the workspace, and where secrets are swapped in: beside SECRETS_DIR */
+/* the workspace, where secrets are swapped in (beside SECRETS_DIR), and
+ * the home of a gateway we run ourselves */
 static void
 check_writable(const struct ocf_config *c)
 {
 	char dir[sizeof(c->secrets_dir) + 32], *slash;
+	struct passwd *pw;
 
 	warn_read_only("WORKSPACE", c->workspace, "pulls");
+	if (c->gateway_cmd[0] != '\0' && c->openclaw_user[0] != '\0' &&
+	    (pw = getpwnam(c->openclaw_user)) != NULL)
+		warn_read_only("the home of OPENCLAW_USER", pw->pw_dir,
+		    "the gateway (GATEWAY_CMD)");
 	if (c->secrets_host[0] == '\0' ||
 	    ocf_secrets_dir(c, dir, sizeof(dir)) == -1)
 		return;

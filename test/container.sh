@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # test/container.sh - a real systemd as PID 1, for the t8xxx tests
 #
 # Source after lib.sh:
@@ -14,13 +15,13 @@
 # written. systemd-nspawn runs it with --private-network (only lo inside:
 # all of a test's traffic stays in the container) and --keep-unit (the
 # host has no system bus). The gateway's Node and openclaw are bound
-# read-only from OCF_TEST_CACHE. A test ends with
-#	test_ok 'the container powers off and is gone' ct_halt
-# (also run at exit, for a test cut short).
+# read-only from OCF_TEST_CACHE. A test ends with ct_end, which powers the
+# container off and checks that it is gone (ct_halt, also run at exit for
+# a test cut short).
 #
 # Functions:
-#   ct_boot, ct, ct_sh, ct_put, ct_install, ct_halt, ct_unit_prop,
-#   ct_wait_prop, ct_journal, ct_gateway_unit
+#   ct_boot, ct, ct_sh, ct_put, ct_mode, ct_state, ct_state_is, ct_install,
+#   ct_end, ct_halt, ct_unit_prop, ct_prop_is, ct_journal, ct_gateway_unit
 
 CT_NAME=ocf-$(printf '%s' "$TEST_NAME" | tr -c 'A-Za-z0-9-' '-' | cut -c1-40)
 CT_DIR=$TMP/ct
@@ -40,7 +41,7 @@ ct_boot() {
 		bail_out "cannot create $CT_DIR"
 	mount -t overlay overlay -o "lowerdir=$CT_ROOT,upperdir=$CT_DIR/upper,workdir=$CT_DIR/work" \
 		"$CT_DIR/root" || bail_out 'cannot mount the overlay root'
-	at_exit ct_halt
+	at_exit _ct_exit
 	# a fresh machine id per boot: journald and systemd want one
 	ct_machine_id=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 	printf '%s\n' "$ct_machine_id" >"$CT_DIR/root/etc/machine-id"
@@ -70,8 +71,8 @@ ct_boot() {
 
 _ct_find_init() {
 	kill -0 "$CT_NSPAWN" 2>/dev/null || return 1
-	CT_PID=$(cat "/proc/$CT_NSPAWN/task/$CT_NSPAWN/children" 2>/dev/null |
-		awk '{ print $1 }')
+	CT_PID=$(awk '{ print $1 }' "/proc/$CT_NSPAWN/task/$CT_NSPAWN/children" \
+		2>/dev/null)
 	[ -n "$CT_PID" ] && [ -S "/proc/$CT_PID/root/run/systemd/private" ]
 }
 
@@ -90,25 +91,43 @@ ct_sh() {
 }
 
 # ct_put HOSTFILE PATH [MODE]: copy a file from the host into the container
+# (through the overlay's merged view, which is the container's /)
 ct_put() {
-	cat "$1" | ct sh -c 'cat >"$1" && chmod "$2" "$1"' ct_put "$2" "${3:-644}"
+	install -D -m "${3:-644}" "$1" "$CT_DIR/root$2"
+}
+
+# ct_mode NAME MODE: tell the ocf-testsrv stand-in started with
+# -f /share/NAME.mode how to answer (the container's /run is its own tmpfs:
+# /share is the host's CT_DIR/share)
+ct_mode() {
+	printf '%s\n' "$2" >"$CT_DIR/share/$1.mode"
+}
+
+# ct_state KEY: KEY of the container's /var/lib/ocf/state
+ct_state() {
+	state_get "$1" "$CT_DIR/root/var/lib/ocf/state"
 }
 
 # ct_install: install ocf into the container from this tree, as its .deb
-# (make deb), with apt-get as an admin would; the root already holds the
-# package's dependencies, so no network is needed
+# (make deb, built once under OCF_BIN/deb), with apt-get as an admin would;
+# the root holds the package's dependencies already, so no network is needed
 ct_install() {
-	_ct_deb=$(cd "$SRCDIR" && make -s deb B="$OCF_BIN" 2>"$CT_DIR/deb.log" | tail -n 1)
-	[ -f "$_ct_deb" ] || {
-		sed 's/^/# make deb: /' "$CT_DIR/deb.log"
-		bail_out 'make deb did not print the path of a .deb'
+	(cd "$SRCDIR" && make -s deb DEBDIR="$OCF_BIN/deb") >"$CT_DIR/deb.log" 2>&1 || {
+		sed 's/^/# make deb: /' "$CT_DIR/deb.log" | tail -n 20
+		bail_out 'make deb failed'
 	}
-	cp "$_ct_deb" "$CT_DIR/share/" || bail_out 'cannot copy the .deb'
-	ct sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-download \
-		"/share/$1"' ct_install "${_ct_deb##*/}" >"$CT_DIR/apt.log" 2>&1 || {
+	set -- "$OCF_BIN"/deb/ocf_*.deb
+	{ [ $# = 1 ] && [ -f "$1" ]; } ||
+		bail_out "not one .deb in $OCF_BIN/deb: $*"
+	cp "$1" "$CT_DIR/share/" || bail_out 'cannot copy the .deb'
+	ct env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -q -y "/share/${1##*/}" \
+		>"$CT_DIR/apt.log" 2>&1 || {
 		sed 's/^/# apt-get: /' "$CT_DIR/apt.log" | tail -n 20
-		bail_out 'apt-get install ./ocf.deb failed in the container'
+		bail_out 'apt-get install ./ocf_*.deb failed in the container'
 	}
+	# the tests' stand-ins, beside it
+	ct_put "$TEST_HELPERS/ocf-testsrv" /usr/local/bin/ocf-testsrv 755
 }
 
 # ct_unit_prop UNIT PROPERTY: print the value of one unit property
@@ -116,13 +135,14 @@ ct_unit_prop() {
 	ct systemctl show -P "$2" "$1"
 }
 
-# ct_wait_prop SECS UNIT PROPERTY VALUE: wait until the property has VALUE
-ct_wait_prop() {
-	wait_until "$1" _ct_prop_is "$2" "$3" "$4"
+# ct_prop_is UNIT PROPERTY VALUE: the property has VALUE
+ct_prop_is() {
+	[ "$(ct_unit_prop "$1" "$2")" = "$3" ]
 }
 
-_ct_prop_is() {
-	[ "$(ct_unit_prop "$1" "$2")" = "$3" ]
+# ct_state_is KEY VALUE: the container's state file says KEY=VALUE
+ct_state_is() {
+	[ "$(ct_state "$1")" = "$2" ]
 }
 
 # ct_journal UNIT: the unit's journal of this boot, messages only
@@ -148,6 +168,28 @@ Environment=OPENCLAW_DISABLE_BONJOUR=1" \
 		"$SRCDIR/scripts/openclaw.service" >"$CT_DIR/openclaw.service"
 	ct_put "$CT_DIR/openclaw.service" /etc/systemd/system/openclaw.service
 	ct systemctl daemon-reload
+}
+
+# ct_end: the last check of a container test: after a failed check, the
+# end of the container's journal (OCF_CT_JOURNAL_LINES, 60 by default);
+# then power it off and check that it is gone
+ct_end() {
+	_ct_journal_tail
+	test_ok 'the container powers off and is gone' ct_halt
+}
+
+# _ct_journal_tail: the journal's end, when a check has failed
+_ct_journal_tail() {
+	# shellcheck disable=SC2154 # lib.sh's count of failed checks
+	[ "$_ocf_fail" -gt 0 ] && [ -n "$CT_PID" ] || return 0
+	ct journalctl -b -q --no-pager -o short-monotonic 2>&1 |
+		tail -n "${OCF_CT_JOURNAL_LINES:-60}" | sed 's/^/# journal: /'
+}
+
+# _ct_exit: at exit, for a test cut short
+_ct_exit() {
+	_ct_journal_tail
+	ct_halt
 }
 
 # ct_halt: power the container off, wait (bounded) for nspawn to exit,
