@@ -136,7 +136,9 @@ ocf_watch_decide(const struct ocf_config *c, const struct ocf_state *s,
 	*why = "the primary is back";
 	if (s->role == OCF_ROLE_FAILED)
 		return OCF_ACT_DEMOTE;
-	if (ocf_since(s->last_transition_up, now) < c->hold_down)
+	/* no transition recorded (0): nothing to hold down */
+	if (s->last_transition_up > 0 &&
+	    ocf_since(s->last_transition_up, now) < c->hold_down)
 		return OCF_ACT_NOTHING;
 	if (c->failback == OCF_FAILBACK_MANUAL)
 		return OCF_ACT_NOTHING;

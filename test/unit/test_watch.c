@@ -81,6 +81,11 @@ test_hold_down_in_uptime(void **unused)
 	 * (ocf_state_rebase moves it to now when the state is loaded) */
 	s.last_transition_up = 5000;
 	assert_int_equal(decide(&s, OCF_OK, 1, 0, 1060), OCF_ACT_NOTHING);
+	/* no transition recorded (a state from a crash or an older ocf):
+	 * nothing to hold down, the primary's rise decides (it never did:
+	 * found with a real systemd, t8001) */
+	s.last_transition_up = 0;
+	assert_int_equal(decide(&s, OCF_OK, 1, 0, 1060), OCF_ACT_DEMOTE);
 }
 
 /* issue 10 case 3: a stray gateway on a standby, on any check */
