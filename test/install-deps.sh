@@ -36,6 +36,9 @@ command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
 # t0031 builds the .deb (dpkg-shlibdeps) and checks it with lintian
 need dpkg-shlibdeps dpkg-dev
 need lintian lintian
+# the t8xxx tests boot a Debian root with systemd as PID 1
+need mmdebstrap mmdebstrap
+need systemd-nspawn systemd-container
 if [ "${1:-}" = --all ]; then
 	need cc build-essential
 	need pkg-config pkg-config
