@@ -101,8 +101,8 @@ ocf_cli_transition(int argc, char *argv[],
 		ocf_maintenance(&cfg, strcmp(maint, "on") == 0, &t);
 	else
 		fn(&cfg, flags, &t);
-	if (t.status != OCF_OK)
-		ocf_log(t.status == OCF_WARNING ? LOG_WARNING : LOG_ERR, "%s",
-		    t.detail);
+	/* a transition logs what it did; what it could not, we do */
+	if (t.status > OCF_WARNING)
+		ocf_err("%s", t.detail);
 	return ocf_cli_report(&t, json, quiet);
 }

@@ -467,7 +467,7 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 	 * promotion (a pull, then up to READY_TIMEOUT), longer than a
 	 * service manager waits for a start.
 	 */
-	ocf_sd_notify("READY=1\nSTATUS=first check");
+	ocf_sd_notify("READY=1");
 	while (!stop_requested) {
 		if (reload_requested)
 			reload(c, path);

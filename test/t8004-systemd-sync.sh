@@ -29,6 +29,8 @@ useradd -m -s /bin/sh primary
 git config --system user.name test
 git config --system user.email test@localhost
 git config --system init.defaultBranch main
+# root seeds the repository that openclaw owns
+git config --system --add safe.directory /srv/ws.git
 git init -q --bare /srv/ws.git
 git clone -q /srv/ws.git /tmp/seed
 echo "# memory" >/tmp/seed/MEMORY.md
