@@ -8,7 +8,7 @@
 #     make is true, and `make install` after make compiles and links nothing;
 #   - make install DESTDIR=...: the tools, ocf-drill (not ocf-demo), the man
 #     pages, the units (in /lib/systemd/system, ExecStart= the real BINDIR,
-#     EnvironmentFile= the real SYSCONFDIR), the examples, ocf.conf 0600
+#     no EnvironmentFile=), the examples, ocf.conf 0600
 #     with every setting commented out;
 #   - an edited ocf.conf is never replaced by install nor removed by
 #     uninstall; make uninstall removes everything else install put there;
@@ -83,8 +83,8 @@ test_ok 'ocf-watch.service in /lib/systemd/system (PREFIX=/usr)' \
 test_ok 'openclaw.service too' test -f "$U/openclaw.service"
 test_grep 'ExecStart= the installed ocf-watch' '^ExecStart=/usr/bin/ocf-watch$' \
 	"$U/ocf-watch.service"
-test_grep 'EnvironmentFile= the configured SYSCONFDIR' \
-	"^EnvironmentFile=-$ETC/ocf/ocf.conf\$" "$U/ocf-watch.service"
+test_cmp_str 'no EnvironmentFile= (ocf-watch reads SYSCONFDIR/ocf/ocf.conf itself)' \
+	'' "$(grep '^EnvironmentFile=' "$U/ocf-watch.service")"
 test_cmp_str 'no /usr/local path left in the units' '' \
 	"$(grep -h /usr/local/ "$U"/*.service)"
 test_cmp_str 'no unit enabled (no wants/ link)' '' \

@@ -82,8 +82,6 @@ X=$TMP/x
 dpkg-deb -x "$DEB" "$X"
 test_grep 'ExecStart= the packaged ocf-watch' '^ExecStart=/usr/bin/ocf-watch$' \
 	"$X/lib/systemd/system/ocf-watch.service"
-test_grep 'EnvironmentFile= /etc/ocf/ocf.conf' \
-	'^EnvironmentFile=-/etc/ocf/ocf.conf$' "$X/lib/systemd/system/ocf-watch.service"
 test_cmp_str 'every setting of ocf.conf is commented out' '' \
 	"$(grep -v -e '^#' -e '^$' "$X/etc/ocf/ocf.conf")"
 if command -v readelf >/dev/null 2>&1; then
