@@ -21,7 +21,8 @@
 #
 # Functions:
 #   ct_boot, ct, ct_sh, ct_put, ct_mode, ct_state, ct_state_is, ct_install,
-#   ct_end, ct_halt, ct_unit_prop, ct_prop_is, ct_journal, ct_gateway_unit
+#   ct_end, ct_halt, ct_unit_prop, ct_prop_is, ct_journal, ct_gateway_unit,
+#   ct_primary, ct_config, ct_gateway_ready, ct_since
 
 CT_NAME=ocf-$(printf '%s' "$TEST_NAME" | tr -c 'A-Za-z0-9-' '-' | cut -c1-40)
 CT_DIR=$TMP/ct
@@ -135,6 +136,41 @@ ct_install() {
 	}
 	# the tests' stand-ins, beside it
 	ct_put "$TEST_HELPERS/ocf-testsrv" /usr/local/bin/ocf-testsrv 755
+}
+
+# ct_primary: the primary, an ocf-testsrv stand-in on 127.0.0.1:19000 in a
+# transient unit, answering as /share/primary.mode says (ct_mode primary)
+ct_primary() {
+	ct systemd-run -q --unit=primary /usr/local/bin/ocf-testsrv -p 19000 \
+		-f /share/primary.mode || bail_out 'cannot start the primary stand-in'
+}
+
+# ct_config: /etc/ocf/ocf.conf for a test: that primary, quick checks and
+# thresholds, then the lines on standard input; the host's copy is
+# CT_DIR/ocf.conf (edit it and ct_put it again)
+ct_config() {
+	{
+		cat <<-'EOF'
+		PRIMARY_URL=http://127.0.0.1:19000
+		CHECK_INTERVAL=2
+		FAST_INTERVAL=1
+		FAIL_THRESHOLD=2
+		RISE_THRESHOLD=2
+		HOLD_DOWN=1
+		FAILBACK_DELAY=0
+		EOF
+		cat
+	} >"$CT_DIR/ocf.conf" && ct_put "$CT_DIR/ocf.conf" /etc/ocf/ocf.conf 600
+}
+
+# ct_gateway_ready: the gateway in the container answers /readyz 200
+ct_gateway_ready() {
+	ct ocf-probe -q -t 2 "http://127.0.0.1:$CT_GW_PORT" 2>/dev/null
+}
+
+# ct_since T0: seconds since T0 (from now), one decimal
+ct_since() {
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
 }
 
 # ct_unit_prop UNIT PROPERTY: print the value of one unit property

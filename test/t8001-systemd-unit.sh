@@ -58,24 +58,15 @@ test_ok "the sandbox is in the OK band (exposure $exposure < 5.0)" \
 # --- the stand-ins and the configuration --------------------------------------
 
 # the primary, and a gateway unit that answers ready only when told
-ct systemd-run -q --unit=primary /usr/local/bin/ocf-testsrv -p 19000 \
-	-f /share/primary.mode || bail_out 'cannot start the primary stand-in'
+ct_primary
 cat >"$TMP/gw.service" <<'EOF'
 [Service]
 ExecStart=/usr/local/bin/ocf-testsrv -p 18789 -f /share/gateway.mode
 EOF
 ct_put "$TMP/gw.service" /etc/systemd/system/openclaw.service
-cat >"$TMP/ocf.conf" <<'EOF'
-PRIMARY_URL=http://127.0.0.1:19000
-CHECK_INTERVAL=2
-FAST_INTERVAL=1
-FAIL_THRESHOLD=2
-RISE_THRESHOLD=2
-HOLD_DOWN=1
-FAILBACK_DELAY=0
+ct_config <<EOF
 READY_TIMEOUT=60
 EOF
-ct_put "$TMP/ocf.conf" /etc/ocf/ocf.conf 600
 # a start timeout shorter than the gateway's start: before the watcher said
 # READY=1 only after its first check, systemd killed it mid-promotion
 mkdir -p "$TMP/d"
@@ -129,7 +120,7 @@ test_ok 'the watcher takes the active role again' \
 
 # --- reload applies an edited file ------------------------------------------------
 
-sed 's/^CHECK_INTERVAL=2$/CHECK_INTERVAL=3/' "$TMP/ocf.conf" >"$TMP/ocf.conf2"
+sed 's/^CHECK_INTERVAL=2$/CHECK_INTERVAL=3/' "$CT_DIR/ocf.conf" >"$TMP/ocf.conf2"
 ct_put "$TMP/ocf.conf2" /etc/ocf/ocf.conf 600
 test_ok 'systemctl reload ocf-watch' ct systemctl reload ocf-watch
 test_ok 'the reload names CHECK_INTERVAL as changed' \

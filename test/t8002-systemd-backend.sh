@@ -9,32 +9,13 @@
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/container.sh"
 
-# seconds since T0, one decimal
-since() {
-	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
-}
-
-# gateway_ready: the gateway in the container answers /readyz 200
-gateway_ready() {
-	ct ocf-probe -q -t 2 "http://127.0.0.1:$CT_GW_PORT" 2>/dev/null
-}
-
 ct_boot
 ct_install
 ct_gateway_unit
-ct systemd-run -q --unit=primary /usr/local/bin/ocf-testsrv -p 19000 \
-	-f /share/primary.mode || bail_out 'cannot start the primary stand-in'
-cat >"$TMP/ocf.conf" <<'EOF'
-PRIMARY_URL=http://127.0.0.1:19000
-CHECK_INTERVAL=2
-FAST_INTERVAL=1
-FAIL_THRESHOLD=2
-RISE_THRESHOLD=2
-HOLD_DOWN=1
-FAILBACK_DELAY=0
+ct_primary
+ct_config <<EOF
 READY_TIMEOUT=120
 EOF
-ct_put "$TMP/ocf.conf" /etc/ocf/ocf.conf 600
 test_ok 'ocf-watch.service starts' ct systemctl start ocf-watch
 test_ok 'standby while the primary is ready' \
 	wait_until 10 ct_prop_is ocf-watch StatusText 'standby; primary ok'
@@ -45,9 +26,9 @@ t0=$(now)
 ct_mode primary closeafteraccept
 test_ok 'the primary is down: promoted, ROLE=active' \
 	wait_until 150 ct_state_is ROLE active
-printf '# primary down -> active: %s s\n' "$(since "$t0")"
+printf '# primary down -> active: %s s\n' "$(ct_since "$t0")"
 test_cmp_str 'openclaw.service is active' active "$(ct_unit_prop openclaw ActiveState)"
-test_ok 'the gateway answers /readyz 200' gateway_ready
+test_ok 'the gateway answers /readyz 200' ct_gateway_ready
 test_ok 'STATUS= says active' \
 	wait_until 10 ct_prop_is ocf-watch StatusText 'active; primary critical'
 
@@ -57,7 +38,7 @@ t0=$(now)
 ct_mode primary ready
 test_ok 'the primary is back: demoted, ROLE=standby' \
 	wait_until 60 ct_state_is ROLE standby
-printf '# primary back -> standby: %s s\n' "$(since "$t0")"
+printf '# primary back -> standby: %s s\n' "$(ct_since "$t0")"
 test_cmp_str 'openclaw.service is inactive' inactive \
 	"$(ct_unit_prop openclaw ActiveState)"
 test_ok 'no gateway process is left' \
@@ -78,7 +59,7 @@ ct systemctl daemon-reload
 t0=$(now)
 ct_mode primary closeafteraccept
 test_ok 'the promotion fails: ROLE=failed' wait_until 60 ct_state_is ROLE failed
-took=$(since "$t0")
+took=$(ct_since "$t0")
 printf '# primary down -> failed: %s s (READY_TIMEOUT is 120)\n' "$took"
 test_ok 'noticed at once, not after READY_TIMEOUT (< 30 s)' \
 	awk -v t="$took" 'BEGIN { exit !(t < 30) }'
@@ -108,7 +89,7 @@ t0=$(now)
 ct_mode primary ready
 test_ok 'demoted all the same: ROLE=standby' \
 	wait_until 60 ct_state_is ROLE standby
-printf '# primary back -> standby (deaf gateway): %s s\n' "$(since "$t0")"
+printf '# primary back -> standby (deaf gateway): %s s\n' "$(ct_since "$t0")"
 test_ok 'openclaw.service is not active' ! ct systemctl -q is-active openclaw
 ct_journal openclaw >"$TMP/gw.journal"
 test_grep 'systemd killed the deaf gateway at TimeoutStopSec' \

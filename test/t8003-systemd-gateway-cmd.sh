@@ -11,14 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/container.sh"
 
-since() {
-	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
-}
-
-gateway_ready() {
-	ct ocf-probe -q -t 2 "http://127.0.0.1:$CT_GW_PORT" 2>/dev/null
-}
-
 process_gone() {
 	! ct kill -0 "$1" 2>/dev/null
 }
@@ -26,20 +18,11 @@ process_gone() {
 ct_boot
 ct_install
 ct_gateway_unit		# the openclaw user and its gateway config
-ct systemd-run -q --unit=primary /usr/local/bin/ocf-testsrv -p 19000 \
-	-f /share/primary.mode || bail_out 'cannot start the primary stand-in'
-cat >"$TMP/ocf.conf" <<EOF
-PRIMARY_URL=http://127.0.0.1:19000
-CHECK_INTERVAL=2
-FAST_INTERVAL=1
-FAIL_THRESHOLD=2
-RISE_THRESHOLD=2
-HOLD_DOWN=1
-FAILBACK_DELAY=0
+ct_primary
+ct_config <<EOF
 READY_TIMEOUT=120
 GATEWAY_CMD=/usr/bin/env PATH=$CT_NODE_BIN:/usr/bin:/bin OPENCLAW_NO_AUTO_UPDATE=1 OPENCLAW_DISABLE_BONJOUR=1 $CT_OC_BIN/openclaw gateway run --port $CT_GW_PORT
 EOF
-ct_put "$TMP/ocf.conf" /etc/ocf/ocf.conf 600
 test_ok 'the drop-in is shipped as an example' \
 	ct test -f /usr/share/doc/ocf/examples/ocf-watch-gateway-cmd.conf
 ct install -D -m 644 /usr/share/doc/ocf/examples/ocf-watch-gateway-cmd.conf \
@@ -60,8 +43,8 @@ t0=$(now)
 ct_mode primary closeafteraccept
 test_ok 'the primary is down: promoted, ROLE=active' \
 	wait_until 150 ct_state_is ROLE active
-printf '# primary down -> active: %s s\n' "$(since "$t0")"
-test_ok 'the gateway answers /readyz 200' gateway_ready
+printf '# primary down -> active: %s s\n' "$(ct_since "$t0")"
+test_ok 'the gateway answers /readyz 200' ct_gateway_ready
 pid=$(ct_state GATEWAY_PID)
 test_ok 'the gateway runs in ocf-watch.service' \
 	ct grep -q 'ocf-watch.service' "/proc/$pid/cgroup"
@@ -69,7 +52,7 @@ test_ok 'the gateway runs in ocf-watch.service' \
 # --- a restart of ocf-watch keeps the gateway --------------------------------------
 
 test_ok 'systemctl restart ocf-watch' ct systemctl restart ocf-watch
-test_ok 'the gateway is still ready' gateway_ready
+test_ok 'the gateway is still ready' ct_gateway_ready
 test_ok 'the new watcher keeps the active role' \
 	wait_until 20 ct_prop_is ocf-watch StatusText 'active; primary critical'
 test_cmp_str 'the same gateway' "$pid" "$(ct_state GATEWAY_PID)"
@@ -80,7 +63,7 @@ t0=$(now)
 ct_mode primary ready
 test_ok 'the primary is back: demoted, ROLE=standby' \
 	wait_until 60 ct_state_is ROLE standby
-took=$(since "$t0")
+took=$(ct_since "$t0")
 printf '# primary back -> standby: %s s\n' "$took"
 test_ok 'the gateway is gone' wait_until 10 process_gone "$pid"
 ct_journal ocf-watch >"$TMP/journal"

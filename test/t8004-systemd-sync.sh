@@ -66,22 +66,13 @@ sshd_up() {
 		test -s /home/openclaw/.ssh/known_hosts'
 }
 wait_until 10 sshd_up || bail_out 'the sshd in the container does not answer'
-ct systemd-run -q --unit=primary /usr/local/bin/ocf-testsrv -p 19000 \
-	-f /share/primary.mode || bail_out 'cannot start the primary stand-in'
-cat >"$TMP/ocf.conf" <<'EOF'
-PRIMARY_URL=http://127.0.0.1:19000
-CHECK_INTERVAL=2
-FAST_INTERVAL=1
-FAIL_THRESHOLD=2
-RISE_THRESHOLD=2
-HOLD_DOWN=1
-FAILBACK_DELAY=0
+ct_primary
+ct_config <<EOF
 SECRETS_HOST=primary@127.0.0.1
 SSH_PORT=2222
 SSH_KEY=/home/openclaw/.ssh/id_ed25519
 SSH_KNOWN_HOSTS=/home/openclaw/.ssh/known_hosts
 EOF
-ct_put "$TMP/ocf.conf" /etc/ocf/ocf.conf 600
 
 # --- no ~/.secrets yet: the unit starts all the same ---------------------------------
 
@@ -114,8 +105,8 @@ ct_state LAST_ERROR | sed 's/^/# LAST_ERROR: /'
 ct_mode primary ready
 test_ok '(set up) back to standby' wait_until 60 ct_state_is ROLE standby
 ct install -d -o openclaw -g openclaw /srv/openclaw-ws
-printf 'WORKSPACE=/srv/openclaw-ws\n' >>"$TMP/ocf.conf"
-ct_put "$TMP/ocf.conf" /etc/ocf/ocf.conf 600
+printf 'WORKSPACE=/srv/openclaw-ws\n' >>"$CT_DIR/ocf.conf"
+ct_put "$CT_DIR/ocf.conf" /etc/ocf/ocf.conf 600
 ct systemctl restart ocf-watch
 test_ok 'a read-only WORKSPACE is warned about at start, naming the fix' \
 	wait_until 10 eval 'ct_journal ocf-watch |
