@@ -49,7 +49,10 @@ static void
 gauge(struct out *o, const char *name, const char *help, double v)
 {
 	head(o, name, "gauge", help);
-	put(o, "%s %.17g\n", name, v);
+	if (v == (double)(long long)v)
+		put(o, "%s %lld\n", name, (long long)v);
+	else
+		put(o, "%s %.6f\n", name, v);
 }
 
 /* a state set: one series per value, 1 for the current one */
