@@ -52,7 +52,7 @@ gauge(struct out *o, const char *name, const char *help, double v)
 	if (v == (double)(long long)v)
 		put(o, "%s %lld\n", name, (long long)v);
 	else
-		put(o, "%s %.6f\n", name, v);
+		put(o, "%s %.3f\n", name, v);	/* the state's precision */
 }
 
 /* a state set: one series per value, 1 for the current one */
@@ -94,8 +94,9 @@ ocf_metrics_format(const struct ocf_state *s,
 	    "the primary.", s->rises);
 	gauge(&o, "ocf_last_check_timestamp_seconds", "Time of the last "
 	    "check of the primary.", s->last_probe > 0 ? s->last_probe : m->at);
-	gauge(&o, "ocf_last_check_duration_seconds", "Seconds the last "
-	    "check took, a transition it started included.", m->duration);
+	head(&o, "ocf_last_check_duration_seconds", "gauge", "Seconds the "
+	    "last check took, a transition it started included.");
+	put(&o, "ocf_last_check_duration_seconds %.6f\n", m->duration);
 	gauge(&o, "ocf_gateway_ready", "Whether the local gateway answered "
 	    "ready (0 on a node that is not active).", gateway_ready);
 	head(&o, "ocf_transitions_total", "counter",

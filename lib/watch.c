@@ -566,13 +566,15 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 			ocf_pidfile_remove(c->state_dir);
 			return OCF_UNKNOWN;
 		}
-		first = 0;
 		report(&t, &last);
 		metrics(c, &t, &l, wall_started);
+		/* /fail once, when a normal run turns failed: a retry that
+		 * fails again changes nothing the receiver needs to hear */
+		if (t.acted && t.status > OCF_WARNING && (l.normal || first))
+			ocf_heartbeat(c, &l.fail, "/fail");
 		l.normal = r != OCF_UNKNOWN && t.saved &&
 		    t.role != OCF_ROLE_FAILED;
-		if (t.acted && t.status > OCF_WARNING)
-			ocf_heartbeat(c, &l.fail, "/fail");
+		first = 0;
 		beat(c, &l);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;	/* a gateway that died on its own */
