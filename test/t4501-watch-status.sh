@@ -100,8 +100,9 @@ test_ok 'stopped: no pid file' test ! -e "$STATE_DIR/watch.pid"
 test_expect_code 2 'not running: CRITICAL' ocf-watch --status
 test_grep 'it says so' '^CRITICAL - watcher not running' "$TMP/out"
 
-test_expect_code 3 'a mangled state: UNKNOWN' env STATE_DIR="$TMP/bad" sh -c \
-	'mkdir -p "$STATE_DIR" && echo junk >"$STATE_DIR/state" && ocf-watch --status'
+mkdir -p "$TMP/bad" || bail_out 'cannot create a directory'
+echo junk >"$TMP/bad/state" || bail_out 'cannot write a mangled state'
+test_expect_code 3 'a mangled state: UNKNOWN' env STATE_DIR="$TMP/bad" ocf-watch --status
 test_grep 'it says so' '^UNKNOWN - unable to read the state' "$TMP/out"
 test_expect_code 3 '--json alone is a usage error' ocf-watch --json
 test_expect_code 3 '--status with --once is one' ocf-watch --status --once

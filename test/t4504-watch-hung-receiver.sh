@@ -69,6 +69,7 @@ test_cmp_str 'no URL in the log' 0 "$(grep -c "127.0.0.1:$RX" "$WLOG")"
 # the promotion took as long as without any receiver: the same watcher,
 # the same primary, no NOTIFY_URL, HEARTBEAT_URL or METRICS_FILE
 took() {
+	# shellcheck disable=SC2046 # two words
 	set -- $(awk '/ocf-watch: promoting/ { a = $1 }
 		/active: gateway ready/ && a { print a, $1; exit }' "$1")
 	[ $# -eq 2 ] || { echo 999; return; }
