@@ -10,7 +10,10 @@
 #   2. cost of watching a ready primary: CPU (user+sys, children included)
 #      per 1,000 checks, instructions per 1,000 checks (callgrind, where
 #      valgrind is installed; `perf stat -e instructions` where it works),
-#      peak RSS (VmHWM);
+#      peak RSS (VmHWM); and ocf-watch's CPU per check with METRICS_FILE
+#      set against the same run without it (the file is written by a child
+#      per check: its fork, the state read and the atomic write, fsyncs
+#      included);
 #   3. one check from a shell: ocf-probe vs curl -sf, wall time, median of 50;
 #   4. false promotions under a flaky primary (ocf-testsrv -m flaky, 20 %
 #      of the requests dropped, seed 42: both see the same sequence) over
@@ -274,6 +277,9 @@ watch_cost() {
 	_wc_srv=$SRV
 	if [ "$1" = ocf ]; then
 		ocf_watch "$tmp/cost-ocf" CHECK_INTERVAL=0.01 FAST_INTERVAL=0.01
+	elif [ "$1" = ocfm ]; then
+		ocf_watch "$tmp/cost-ocfm" CHECK_INTERVAL=0.01 FAST_INTERVAL=0.01 \
+		    METRICS_FILE="$tmp/cost-ocfm.prom"
 	else
 		seed_watch "$tmp/cost-bash.marker" CHECK_INTERVAL=0.01
 	fi
@@ -291,6 +297,12 @@ cpu_ocf=$CPU_S hwm_ocf=$HWM n_ocf=$CHECKS
 watch_cost bash
 cpu_bash=$CPU_S hwm_bash=$HWM n_bash=$CHECKS
 say "   CPU per 1,000 checks: bash $cpu_bash s ($n_bash checks), ocf $cpu_ocf s ($n_ocf checks)"
+watch_cost ocfm
+cpu_ocfm=$CPU_S n_ocfm=$CHECKS
+# a write still running at the next check (10 ms later) is skipped
+skip_ocfm=$(grep -c 'metrics not written' "$tmp/cost-ocfm/watch.log")
+[ -s "$tmp/cost-ocfm.prom" ] || die 'METRICS_FILE was never written'
+say "   with METRICS_FILE: ocf $cpu_ocfm s ($n_ocfm checks, $skip_ocfm writes skipped)"
 took
 
 # one curl's peak RSS: caught while it waits on a server that never answers
@@ -440,6 +452,7 @@ ocf bench: ocf-watch vs a bash health-monitor.sh loop (bench/seed-monitor.sh), o
 | 1. detection, primary killed -> promote decision, median of $RUNS | $det_bash s | $det_ocf s | $(ratio "$det_bash" "$det_ocf") |
 | 2. CPU user+sys per 1,000 checks (children included) | $(awk -v v="$cpu_bash" 'BEGIN { printf "%.0f ms", v * 1000 }') | $(awk -v v="$cpu_ocf" 'BEGIN { printf "%.0f ms", v * 1000 }') | $(ratio "$cpu_bash" "$cpu_ocf") |
 | 2. instructions per 1,000 checks ($ins_tool) | $(gi "$ins_bash") | $(gi "$ins_ocf") | $(ratio "$ins_bash" "$ins_ocf") |
+| 2. ocf-watch CPU per 1,000 checks with METRICS_FILE (vs without) | - | $(awk -v v="$cpu_ocfm" 'BEGIN { printf "%.0f ms", v * 1000 }') ($skip_ocfm of $n_ocfm writes skipped) | $(ratio "$cpu_ocfm" "$cpu_ocf") (with/without) |
 | 2. peak RSS while checking | $(mb "$hwm_seed") (bash $(mb "$hwm_bash") + curl $(mb "$hwm_curl")) | $(mb "$hwm_ocf") | $(ratio "$hwm_seed" "$hwm_ocf") |
 | 3. one check from a shell, wall, median of 50 | $(ms "$os_curl") (curl -sf) | $(ms "$os_ocf") (ocf-probe) | $(ratio "$os_curl" "$os_ocf") |
 | 4. promotions, flaky primary, 20 % dropped, seed 42 | $fl_bash_p in $fl_bash_n checks ($fl_bash_d demotions) | $fl_ocf_p in $fl_ocf_n checks ($fl_ocf_d demotions, latched: $fl_ocf_latched) | $(ratio "$fl_bash_p" "$fl_ocf_p") |

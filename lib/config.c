@@ -56,10 +56,14 @@ static const char *const fail_on_words[] = { "down", "notready", NULL };
 static const char *const failback_words[] = {
 	"auto", "delayed", "manual", NULL
 };
+static const char *const notify_format_words[] = {
+	"json", "slack", "discord", "ntfy", NULL
+};
 
 /* the enum fields are read and written as int */
 _Static_assert(sizeof(enum ocf_fail_on) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_failback) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum ocf_notify_format) == sizeof(int), "enum size");
 
 #define FIELD(m) offsetof(struct ocf_config, m), \
 	sizeof(((struct ocf_config *)0)->m)
@@ -153,8 +157,17 @@ static const struct key keys[] = {
 	    "executables run in name order on every transition"),
 	STR("NOTIFY_URL", T_URL, notify_url, "",
 	    "webhook that receives a JSON POST on every transition"),
+	ENUM("NOTIFY_FORMAT", notify_format, notify_format_words, "json",
+	    "body of the NOTIFY_URL posts: json, slack, discord or ntfy"),
 	STR("STATE_DIR", T_STR, state_dir, "/var/lib/ocf",
 	    "state file, lock, pid file and logs"),
+	STR("METRICS_FILE", T_STR, metrics_file, "",
+	    "Prometheus text file the watcher rewrites after every check"),
+	STR("HEARTBEAT_URL", T_URL, heartbeat_url, "",
+	    "dead man's switch: GET while the watcher checks, /fail on a "
+	    "failed transition"),
+	NUM("HEARTBEAT_INTERVAL", T_TIME, heartbeat_interval, 0.1, 86400, "60",
+	    "seconds between two heartbeats"),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

@@ -24,6 +24,8 @@
 
 enum ocf_fail_on { OCF_FAIL_ON_DOWN, OCF_FAIL_ON_NOTREADY };
 enum ocf_failback { OCF_FAILBACK_AUTO, OCF_FAILBACK_DELAYED, OCF_FAILBACK_MANUAL };
+enum ocf_notify_format { OCF_NOTIFY_JSON, OCF_NOTIFY_SLACK, OCF_NOTIFY_DISCORD,
+    OCF_NOTIFY_NTFY };
 
 struct ocf_config {
 	/* the primary; primary_url is derived by ocf_config_finish() */
@@ -71,7 +73,13 @@ struct ocf_config {
 	/* transitions */
 	char hooks_dir[1024];		/* HOOKS_DIR */
 	char notify_url[1024];		/* NOTIFY_URL */
+	enum ocf_notify_format notify_format; /* NOTIFY_FORMAT */
 	char state_dir[1024];		/* STATE_DIR */
+
+	/* monitoring the monitor */
+	char metrics_file[1024];	/* METRICS_FILE: Prometheus textfile */
+	char heartbeat_url[1024];	/* HEARTBEAT_URL: dead man's switch */
+	double heartbeat_interval;	/* HEARTBEAT_INTERVAL */
 };
 
 struct ocf_probe_opts;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "detach.h"
 #include "exitcode.h"
 #include "hooks.h"
 #include "http.h"
@@ -123,10 +124,102 @@ ocf_event_json(const struct ocf_config *c, const struct ocf_event *e,
 	    ocf_iso8601(ocf_wall(), stamp, sizeof(stamp)));
 }
 
-int
-ocf_notify(const struct ocf_config *c, const struct ocf_event *e)
+/* " for 9.1 s", or nothing when unknown */
+static const char *
+span(const char *what, double s, char *buf, size_t len)
 {
-	char body[4096];
+	if (s > 0)
+		snprintf(buf, len, "%s %.1f s", what, s);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+int
+ocf_event_text(const struct ocf_config *c, const struct ocf_event *e,
+    char *buf, unsigned long len)
+{
+	char node[sizeof(c->node_name)], a[64], b[64];
+	const char *n = ocf_node_name(c, node, sizeof(node));
+	const char *warn = e->status == OCF_WARNING ? "; with a warning: " : "";
+	const char *why = e->status == OCF_WARNING ? e->reason : "";
+
+	if (strcmp(e->event, "promote") == 0)
+		return snprintf(buf, len, "%s: %s promoted: %s%sgateway ready%s%s%s",
+		    n, e->old_role, span("primary down for", e->primary_for, a,
+		    sizeof(a)), e->primary_for > 0 ? ", " : "",
+		    span(" in", e->took, b, sizeof(b)), warn, why);
+	if (strcmp(e->event, "demote") == 0)
+		return snprintf(buf, len, "%s: %s demoted: %s%sgateway stopped%s%s%s",
+		    n, e->old_role, span("primary back for", e->primary_for, a,
+		    sizeof(a)), e->primary_for > 0 ? ", " : "",
+		    span(" in", e->took, b, sizeof(b)), warn, why);
+	if (strcmp(e->event, "fail") == 0) {
+		const char *kind = strcmp(e->old_role, "active") == 0 ?
+		    "demotion" : "promotion";
+		size_t k = strlen(kind);
+
+		/* the reason says "promotion failed: ..." already */
+		if (strncmp(why = e->reason, kind, k) == 0 &&
+		    strncmp(why + k, " failed: ", 9) == 0)
+			why += k + 9;
+		return snprintf(buf, len, "%s: %s failed%s, now %s: %s", n,
+		    kind, span(" after", e->took, b, sizeof(b)), e->new_role,
+		    why);
+	}
+	if (strcmp(e->event, "latch") == 0)
+		return snprintf(buf, len, "%s: flap breaker latched, staying %s: %s",
+		    n, e->new_role, e->reason);
+	return snprintf(buf, len, "%s: %s (%s): %s", n, e->event,
+	    ocf_exit_name(e->status), e->reason);
+}
+
+/* the body of NOTIFY_FORMAT, its Content-Type and headers */
+static void
+body_of(const struct ocf_config *c, const struct ocf_event *e, char *body,
+    size_t len, struct ocf_http_req *q, char title[][160])
+{
+	char text[1024], lit[OCF_JSON_ROOM(sizeof(text))];
+	char node[sizeof(c->node_name)];
+	int bad = strcmp(e->event, "fail") == 0 || strcmp(e->event, "latch") == 0;
+
+	if (c->notify_format == OCF_NOTIFY_JSON) {
+		ocf_event_json(c, e, body, len);
+		return;
+	}
+	ocf_event_text(c, e, text, sizeof(text));
+	switch (c->notify_format) {
+	case OCF_NOTIFY_SLACK:
+		snprintf(body, len, "{\"text\":%s}",
+		    ocf_json_str(text, lit, sizeof(lit)));
+		break;
+	case OCF_NOTIFY_DISCORD:
+		snprintf(body, len, "{\"content\":%s}",
+		    ocf_json_str(text, lit, sizeof(lit)));
+		break;
+	default:	/* ntfy: the message as plain text, the rest in headers */
+		snprintf(body, len, "%s", text);
+		q->post_type = "text/plain; charset=utf-8";
+		/* the node name has no control character (config.c) */
+		snprintf(title[0], sizeof(title[0]), "Title: ocf %s on %s",
+		    e->event, ocf_node_name(c, node, sizeof(node)));
+		snprintf(title[1], sizeof(title[1]), "Priority: %s",
+		    bad ? "high" : "default");
+		snprintf(title[2], sizeof(title[2]), "Tags: %s",
+		    bad ? "warning" : "arrows_counterclockwise");
+		break;
+	}
+}
+
+/* at most this many posts in flight at once, the rest dropped */
+#define NOTIFY_SLOTS 4
+int ocf_notify_background;
+
+static int
+post(const struct ocf_config *c, const struct ocf_event *e)
+{
+	char body[4096], hdr[3][160];
+	const char *headers[] = { hdr[0], hdr[1], hdr[2], NULL };
 	struct ocf_http_resp r;
 	struct ocf_http_req q = {
 		.url = c->notify_url,
@@ -137,15 +230,47 @@ ocf_notify(const struct ocf_config *c, const struct ocf_event *e)
 	};
 	int ok;
 
-	if (c->notify_url[0] == '\0')
-		return 0;
-	ocf_event_json(c, e, body, sizeof(body));
+	body_of(c, e, body, sizeof(body), &q, hdr);
+	if (q.post_type != NULL)
+		q.headers = headers;
 	ok = ocf_http_do(&q, &r) == 0 && r.code >= 200 && r.code < 300;
 	if (!ok)
 		ocf_warn("notify failed (the URL is not logged): %s",
 		    r.code != 0 ? "non-2xx answer" : r.error);
 	ocf_http_free(&r);
 	return ok ? 0 : -1;
+}
+
+int
+ocf_notify(const struct ocf_config *c, const struct ocf_event *e)
+{
+	static struct ocf_detach slots[NOTIFY_SLOTS];
+	pid_t pid = -2;
+
+	if (c->notify_url[0] == '\0')
+		return 0;
+	if (!ocf_notify_background)
+		return post(c, e);
+	for (int i = 0; i < NOTIFY_SLOTS && pid == -2; i++)
+		pid = ocf_detach(&slots[i], c->probe_timeout);
+	if (pid == 0)
+		ocf_detach_exit(post(c, e) == 0 ? 0 : 1);
+	if (pid > 0)
+		return 0;
+	if (pid == -2)
+		ocf_warn("notify of '%s' dropped: %d posts still wait for the "
+		    "receiver", e->event, NOTIFY_SLOTS);
+	else
+		ocf_warn("notify of '%s' failed: fork: %s", e->event,
+		    strerror(errno));
+	return -1;
+}
+
+void
+ocf_announce_event(const struct ocf_config *c, const struct ocf_event *e)
+{
+	ocf_hooks_run(c, e);
+	ocf_notify(c, e);
 }
 
 void
@@ -162,6 +287,5 @@ ocf_announce(const struct ocf_config *c, const char *event,
 		.status = status,
 	};
 
-	ocf_hooks_run(c, &e);
-	ocf_notify(c, &e);
+	ocf_announce_event(c, &e);
 }

@@ -14,6 +14,8 @@ struct ocf_http_req {
 	const char *token_file;	/* bearer token file, NULL: none */
 	int ipv;		/* 0 any, 4 or 6 */
 	const char *post_json;	/* non-NULL: POST this with application/json */
+	const char *post_type;	/* its Content-Type instead, e.g. text/plain */
+	const char *const *headers; /* extra "Name: value" lines, NULL-ended */
 	size_t max_body;	/* body cap in bytes */
 };
 

@@ -62,8 +62,19 @@ static const struct field fields[] = {
 	FLD("NOTREADY_SINCE_UP", F_TIME, notready_since_up),
 	FLD("PROMOTE_FAILS", F_INT, promote_fails),
 	FLD("PROMOTE_FAILED_UP", F_TIME, promote_failed_up),
+	FLD("DOWN_SINCE", F_TIME, down_since),
+	FLD("LAST_EVENT", F_STR, last_event),
+	FLD("LAST_REASON", F_STR, last_reason),
+	FLD("PROMOTE_OK", F_LONG, promoted[0]),
+	FLD("PROMOTE_WARNING", F_LONG, promoted[1]),
+	FLD("PROMOTE_CRITICAL", F_LONG, promoted[2]),
+	FLD("DEMOTE_OK", F_LONG, demoted[0]),
+	FLD("DEMOTE_WARNING", F_LONG, demoted[1]),
+	FLD("DEMOTE_CRITICAL", F_LONG, demoted[2]),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+/* the parser marks each key seen in a 64-bit mask, VERSION last */
+_Static_assert(NFIELDS < 64, "too many state fields");
 
 static const char *const roles[] = { "standby", "active", "failed" };
 
@@ -314,7 +325,7 @@ set_field(struct ocf_state *s, const struct field *f, const char *v)
 
 static int
 parse_line(struct ocf_state *s, const char *line, const char *end,
-    unsigned *seen, char *err, size_t errlen, int lineno)
+    unsigned long long *seen, char *err, size_t errlen, int lineno)
 {
 	const char *eq = memchr(line, '=', (size_t)(end - line));
 	char key[32], val[600], shown[80];
@@ -338,7 +349,7 @@ parse_line(struct ocf_state *s, const char *line, const char *end,
 			    sizeof(shown)));
 			return -1;
 		}
-		*seen |= 1u << NFIELDS;
+		*seen |= 1ull << NFIELDS;
 		return 0;
 	}
 	for (size_t i = 0; i < NFIELDS; i++) {
@@ -350,7 +361,7 @@ parse_line(struct ocf_state *s, const char *line, const char *end,
 			    sizeof(shown)));
 			return -1;
 		}
-		*seen |= 1u << i;
+		*seen |= 1ull << i;
 		return 0;
 	}
 	snprintf(err, errlen, "line %d: unknown key '%s'", lineno,
@@ -363,7 +374,7 @@ ocf_state_parse(struct ocf_state *s, const char *text, size_t len,
     char *err, size_t errlen)
 {
 	const char *p = text, *end = text + len;
-	unsigned seen = 0;
+	unsigned long long seen = 0;
 	int lineno = 0, ended = 0;
 
 	ocf_state_init(s);
@@ -396,7 +407,7 @@ ocf_state_parse(struct ocf_state *s, const char *text, size_t len,
 		snprintf(err, errlen, "torn: no '%s' line", END_LINE);
 		return -1;
 	}
-	if (!(seen & 1u << NFIELDS) || !(seen & 1u)) {
+	if (!(seen & 1ull << NFIELDS) || !(seen & 1ull)) {
 		snprintf(err, errlen, "VERSION or ROLE missing");
 		return -1;
 	}

@@ -56,6 +56,12 @@ struct ocf_state {
 	double notready_since_up;	/* NOTREADY_SINCE_UP */
 	int promote_fails;		/* PROMOTE_FAILS: consecutive failed promotions */
 	double promote_failed_up;	/* PROMOTE_FAILED_UP: uptime of the last one */
+	double down_since;		/* DOWN_SINCE: start of the primary's failed streak */
+	char last_event[16];		/* LAST_EVENT: promote, demote or fail */
+	char last_reason[256];		/* LAST_REASON: why it was done */
+	/* PROMOTE_OK ... DEMOTE_CRITICAL: transitions by kind and result,
+	 * for the metrics' counters: [0] ok, [1] warning, [2] critical */
+	long promoted[3], demoted[3];
 };
 
 void ocf_state_init(struct ocf_state *s);

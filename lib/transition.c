@@ -43,14 +43,45 @@ begin(const struct ocf_config *c, struct ocf_txn *x, struct ocf_memory *mem,
 /* unlock, then tell: hooks run unlocked, they may call ocf tools */
 static int
 end(const struct ocf_config *c, struct ocf_txn *x, const char *event,
-    enum ocf_role old, const struct ocf_transition *t)
+    enum ocf_role old, const struct ocf_transition *t, double primary_for,
+    double started)
 {
+	struct ocf_event e = {
+		.event = event,
+		.old_role = ocf_role_name(old),
+		.new_role = ocf_role_name(x->s.role),
+		.number = x->s.transitions,
+		.reason = t->detail,
+		.status = t->status,
+		.primary_for = primary_for,
+		.took = ocf_mono() - started,
+	};
+
 	ocf_txn_end(x);
 	if (event != NULL)
-		ocf_announce(c, event, ocf_role_name(old),
-		    ocf_role_name(x->s.role), x->s.transitions, t->detail,
-		    t->status);
+		ocf_announce_event(c, &e);
 	return t->status;
+}
+
+/* what the status and the metrics show of a transition that ran: its
+ * kind and result counted, what it was and why */
+static void
+record(struct ocf_state *s, long counts[3], int status, const char *event,
+    const char *why)
+{
+	counts[status == OCF_OK ? 0 : status == OCF_WARNING ? 1 : 2]++;
+	snprintf(s->last_event, sizeof(s->last_event), "%s", event);
+	snprintf(s->last_reason, sizeof(s->last_reason), "%s", why);
+}
+
+/* how long the primary has been down (or back, when up is set), by the
+ * watcher's checks; 0 when it has not counted */
+static double
+primary_for(const struct ocf_state *s, int up)
+{
+	double since = up ? s->ok_since : s->down_since;
+
+	return since > 0 ? ocf_since(since, ocf_wall()) : 0;
 }
 
 /* a save that fails does not stop the transition: what it does to the
@@ -181,7 +212,7 @@ promote_fail(const struct ocf_config *c, struct ocf_txn *x,
 
 int
 ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
-    struct ocf_transition *t)
+    const char *why, struct ocf_transition *t)
 {
 	struct ocf_txn x;
 	struct ocf_state *s = &x.s;
@@ -189,10 +220,12 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	const char *event = NULL;
 	char err[OCF_ERRLEN];
 	int running, adopted = 0, primary = OCF_CRITICAL, status = OCF_OK;
+	double started = ocf_mono(), down = 0;
 
 	if (begin(c, &x, mem, t) != OCF_OK)
 		goto out;
 	old = s->role;
+	down = primary_for(s, 0);
 	/* after an interrupted demotion the gateway may be draining away:
 	 * it is stopped and started afresh, never adopted */
 	running = strcmp(s->transition, "demote") != 0 &&
@@ -251,24 +284,26 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	t->changed = old != OCF_ROLE_ACTIVE;
 	result(t, status, "active: gateway ready at '%s'%s%s", c->gateway_url,
 	    status != OCF_OK ? "; " : "", status != OCF_OK ? s->last_error : "");
+	record(s, s->promoted, status, "promote", why);
 	ocf_log(status == OCF_OK ? LOG_NOTICE : LOG_WARNING, "%s", t->detail);
 	finish(&x, t, "gateway ready");
 	if (t->changed)
 		event = "promote";
 	goto out;
 failed:
+	record(s, s->promoted, OCF_CRITICAL, "fail", why);
 	promote_fail(c, &x, t, flags, err);
 	t->changed = old != OCF_ROLE_FAILED;
 	/* once per change into failed, not once per attempt */
 	if (t->changed)
 		event = "fail";
 out:
-	return end(c, &x, event, old, t);
+	return end(c, &x, event, old, t, down, started);
 }
 
 int
 ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
-    struct ocf_transition *t)
+    const char *why, struct ocf_transition *t)
 {
 	struct ocf_txn x;
 	struct ocf_state *s = &x.s;
@@ -276,10 +311,12 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	const char *event = NULL;
 	char err[OCF_ERRLEN];
 	int rc, status = OCF_OK;
+	double started = ocf_mono(), back = 0;
 
 	if (begin(c, &x, mem, t) != OCF_OK)
 		goto out;
 	old = s->role;
+	back = primary_for(s, 1);
 	if (s->role == OCF_ROLE_STANDBY && s->transition[0] == '\0' &&
 	    !ocf_gateway_present(c, s)) {
 		/* systemd's is-active says no for a unit still activating:
@@ -319,6 +356,7 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	t->changed = old != OCF_ROLE_STANDBY;
 	result(t, status, "standby: gateway stopped%s%s",
 	    status != OCF_OK ? "; " : "", status != OCF_OK ? s->last_error : "");
+	record(s, s->demoted, status, "demote", why);
 	ocf_log(status == OCF_OK ? LOG_NOTICE : LOG_WARNING, "%s", t->detail);
 	finish(&x, t, "gateway stopped");
 	if (t->changed)
@@ -326,23 +364,24 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	goto out;
 failed:
 	snprintf(s->last_error, sizeof(s->last_error), "%s", t->detail);
+	record(s, s->demoted, OCF_CRITICAL, "fail", why);
 	arrive(s, OCF_ROLE_FAILED, flags);
 	finish(&x, t, t->detail);
 	event = "fail";
 out:
-	return end(c, &x, event, old, t);
+	return end(c, &x, event, old, t, back, started);
 }
 
 int
 ocf_promote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 {
-	return ocf_promote_from(c, flags, NULL, t);
+	return ocf_promote_from(c, flags, NULL, "by hand", t);
 }
 
 int
 ocf_demote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 {
-	return ocf_demote_from(c, flags, NULL, t);
+	return ocf_demote_from(c, flags, NULL, "by hand", t);
 }
 
 int

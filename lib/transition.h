@@ -33,11 +33,12 @@ int ocf_demote(const struct ocf_config *c, int flags,
     struct ocf_transition *t);
 
 /* the same, starting from the caller's memory of a state it could not
- * save (the watcher's; see struct ocf_memory in state.h) */
+ * save (the watcher's; see struct ocf_memory in state.h); why is recorded
+ * as LAST_REASON ("by hand" for the two above) */
 int ocf_promote_from(const struct ocf_config *c, int flags,
-    struct ocf_memory *mem, struct ocf_transition *t);
+    struct ocf_memory *mem, const char *why, struct ocf_transition *t);
 int ocf_demote_from(const struct ocf_config *c, int flags,
-    struct ocf_memory *mem, struct ocf_transition *t);
+    struct ocf_memory *mem, const char *why, struct ocf_transition *t);
 
 /* set or clear the maintenance flag (persisted in the state file) */
 int ocf_maintenance(const struct ocf_config *c, int on,

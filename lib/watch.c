@@ -9,10 +9,14 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "detach.h"
 #include "exitcode.h"
 #include "gateway.h"
+#include "heartbeat.h"
 #include "hooks.h"
 #include "log.h"
+#include "metrics.h"
+#include "pidfile.h"
 #include "probe.h"
 #include "sdnotify.h"
 #include "secrets.h"
@@ -49,6 +53,8 @@ count(const struct ocf_config *c, int v, struct ocf_state *s, double now,
 		s->notready_since_up = s->notready_since = 0;
 	}
 	if (is_failure(c, v, s, now)) {
+		if (s->fails == 0)
+			s->down_since = wall;
 		s->fails++;
 		s->rises = 0;
 		s->ok_since_up = s->ok_since = 0;
@@ -59,9 +65,11 @@ count(const struct ocf_config *c, int v, struct ocf_state *s, double now,
 		}
 		s->rises++;
 		s->fails = 0;
+		s->down_since = 0;
 	} else {
 		/* live but not ready, within grace: neither up nor down */
 		s->fails = 0;
+		s->down_since = 0;
 		s->rises = 0;
 		s->ok_since_up = s->ok_since = 0;
 	}
@@ -177,6 +185,9 @@ latch(const struct ocf_config *c, struct ocf_state *s, int n)
 struct loop {
 	struct ocf_memory mem;
 	double scanned;		/* uptime of the last look */
+	double next_beat;	/* ocf_mono() of the next heartbeat */
+	int normal;		/* the last check was saved, the role not failed */
+	struct ocf_detach beat, fail, metrics;
 };
 
 /* a standby looks for a stray gateway of ours at every check, but not
@@ -216,6 +227,9 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 	int n, rc, latched = 0, unsaved, was;
 
 	memset(t, 0, sizeof(*t));
+	t->at = ocf_wall();
+	t->duration = ocf_mono();
+	t->role = OCF_ROLE_STANDBY;
 	ocf_config_probe(c, c->primary_url, c->probe_timeout, &o);
 	t->verdict = ocf_probe(&o, &r);
 	snprintf(t->reason, sizeof(t->reason), "%s", r.reason);
@@ -224,11 +238,13 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 	if (rc == -2) {
 		ocf_info("check not counted: %s", x.err);
 		ocf_txn_end(&x);
+		t->duration = ocf_mono() - t->duration;
 		return t->verdict;
 	}
 	if (rc == -1) {
 		ocf_err("%s", x.err);
 		ocf_txn_end(&x);
+		t->duration = ocf_mono() - t->duration;
 		return OCF_UNKNOWN;
 	}
 	observe(c, s, t->verdict, l, &f);
@@ -268,28 +284,86 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 	t->fails = s->fails;
 	t->rises = s->rises;
 	t->active = s->role == OCF_ROLE_ACTIVE;
-	if (a == OCF_ACT_NOTHING)
+	t->role = s->role;
+	t->saved = !unsaved;
+	if (a == OCF_ACT_NOTHING) {
+		t->duration = ocf_mono() - t->duration;
 		return unsaved ? OCF_UNKNOWN : t->verdict;
+	}
 	ocf_notice("%s: %s", why, a == OCF_ACT_PROMOTE ? "promoting" :
 	    "demoting");
 	if (a == OCF_ACT_PROMOTE)
-		ocf_promote_from(c, OCF_TR_NOCHECK | OCF_TR_AUTO, m, &tr);
+		ocf_promote_from(c, OCF_TR_NOCHECK | OCF_TR_AUTO, m, why, &tr);
 	else
-		ocf_demote_from(c, OCF_TR_AUTO, m, &tr);
+		ocf_demote_from(c, OCF_TR_AUTO, m, why, &tr);
 	t->acted = 1;
 	t->status = tr.status;
 	t->active = a == OCF_ACT_PROMOTE ? tr.status <= OCF_WARNING :
 	    tr.status > OCF_WARNING;
+	t->role = tr.status > OCF_WARNING ? OCF_ROLE_FAILED : t->active ?
+	    OCF_ROLE_ACTIVE : OCF_ROLE_STANDBY;
 	/* a transition logs what it did; what it could not, we do */
 	if (tr.status > OCF_WARNING)
 		ocf_err("%s", tr.detail);
+	t->duration = ocf_mono() - t->duration;
 	return unsaved ? OCF_UNKNOWN : t->verdict;
+}
+
+/* the metrics file after a check: in a child of its own in the loop
+ * (l), so that a slow disk or a hung local gateway never delays the
+ * next check; in the caller with --once */
+static void
+metrics(const struct ocf_config *c, const struct ocf_tick *t, struct loop *l,
+    double started)
+{
+	struct ocf_metrics_check mc = {
+		.at = t->at,
+		.duration = t->duration,
+		.watcher_start = started,
+		.mem = l != NULL && l->mem.unsaved ? &l->mem.s : NULL,
+	};
+	pid_t pid;
+
+	if (c->metrics_file[0] == '\0')
+		return;
+	if (l == NULL) {
+		ocf_metrics_write(c, &mc);
+		return;
+	}
+	pid = ocf_detach(&l->metrics, c->probe_timeout + 5.0);
+	if (pid == 0)
+		ocf_detach_exit(ocf_metrics_write(c, &mc) == 0 ? 0 : 1);
+	if (pid == -2)
+		ocf_warn("metrics not written: the last write still runs");
+	else if (pid == -1)
+		ocf_warn("metrics not written: fork: %s", strerror(errno));
+}
+
+/* the dead man's switch: a GET every HEARTBEAT_INTERVAL, on a fixed
+ * schedule (no drift), while the checks go normally */
+static void
+beat(const struct ocf_config *c, struct loop *l)
+{
+	double now = ocf_mono();
+
+	if (c->heartbeat_url[0] == '\0' || now < l->next_beat)
+		return;
+	l->next_beat += c->heartbeat_interval;
+	if (l->next_beat <= now)	/* late (a long transition): no burst */
+		l->next_beat = now + c->heartbeat_interval;
+	if (l->normal)
+		ocf_heartbeat(c, &l->beat, "");
+	else
+		ocf_debug("heartbeat held back: the last check was not normal");
 }
 
 int
 ocf_watch_tick(const struct ocf_config *c, struct ocf_tick *t)
 {
-	return tick(c, t, NULL);
+	int r = tick(c, t, NULL);
+
+	metrics(c, t, NULL, 0);
+	return r;
 }
 
 double
@@ -375,20 +449,26 @@ keep:
 	ocf_err("configuration not reloaded; keeping the old one");
 }
 
-/* sleep s seconds in slices, so signals and the watchdog are served */
+/* sleep s seconds in slices, so signals, the watchdog and the heartbeat
+ * are served */
 static void
-pause_for(double s)
+pause_for(const struct ocf_config *c, struct loop *l, double s)
 {
 	double end = ocf_mono() + s, slice = ocf_sd_keepalive_interval();
 
 	if (slice <= 0 || slice > 0.5)
 		slice = 0.5;
 	while (!stop_requested && !reload_requested) {
-		double left = end - ocf_mono();
+		double now = ocf_mono(), left = end - now, d;
 
+		beat(c, l);
 		if (left <= 0)
 			break;
-		ocf_sleep(left < slice ? left : slice);
+		d = left < slice ? left : slice;
+		if (c->heartbeat_url[0] != '\0' && l->normal &&
+		    l->next_beat - now < d)
+			d = l->next_beat > now ? l->next_beat - now : 0.001;
+		ocf_sleep(d);
 	}
 }
 
@@ -449,8 +529,8 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 	static struct loop l;		/* a few KiB: not on the stack */
 	struct ocf_tick t;
 	char err[OCF_ERRLEN];
-	double started;
-	int last = -1, first = 1;
+	double started, wall_started;
+	int last = -1, first = 1, r;
 
 	ocf_sd_init();
 	catch_signals();
@@ -459,6 +539,12 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		ocf_err("%s", err);
 		return OCF_UNKNOWN;
 	}
+	/* --status asks the pid file whether we run */
+	wall_started = ocf_wall();
+	if (ocf_pidfile_write(c->state_dir, wall_started, err,
+	    sizeof(err)) == -1)
+		ocf_warn("%s; --status will call the watcher dead", err);
+	ocf_notify_background = 1;	/* a hung receiver delays nothing */
 	ocf_notice("watching '%s' every %gs (%gs after a failure)",
 	    c->primary_url, c->check_interval, c->fast_interval);
 	check_writable(c);
@@ -474,18 +560,30 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		started = ocf_mono();
 		/* a state it cannot read at start is not one to act on;
 		 * one it cannot write is (see tick) */
-		if (tick(c, &t, &l) == OCF_UNKNOWN && first && !l.mem.unsaved) {
+		r = tick(c, &t, &l);
+		if (r == OCF_UNKNOWN && first && !l.mem.unsaved) {
 			ocf_err("unable to use the state in '%s'", c->state_dir);
+			ocf_pidfile_remove(c->state_dir);
 			return OCF_UNKNOWN;
 		}
-		first = 0;
 		report(&t, &last);
+		metrics(c, &t, &l, wall_started);
+		/* /fail once, when a normal run turns failed: a retry that
+		 * fails again changes nothing the receiver needs to hear */
+		if (t.acted && t.status > OCF_WARNING && (l.normal || first))
+			ocf_heartbeat(c, &l.fail, "/fail");
+		l.normal = r != OCF_UNKNOWN && t.saved &&
+		    t.role != OCF_ROLE_FAILED;
+		first = 0;
+		beat(c, &l);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;	/* a gateway that died on its own */
 		/* intervals run start to start: a slow check (a timeout)
 		 * does not delay the verdict by its own length again */
-		pause_for(ocf_watch_interval(c, &t) - (ocf_mono() - started));
+		pause_for(c, &l, ocf_watch_interval(c, &t) -
+		    (ocf_mono() - started));
 	}
+	ocf_pidfile_remove(c->state_dir);
 	ocf_sd_notify("STOPPING=1");
 	ocf_notice("stopping; the gateway stays as it is");
 	return OCF_OK;

@@ -16,6 +16,10 @@ struct ocf_tick {
 	int status;		/* its result, when acted */
 	int fails, rises;	/* counters after this check */
 	int active;		/* role after this check is active */
+	enum ocf_role role;	/* role after this check */
+	int saved;		/* the state was read and saved */
+	double at;		/* wall time of the check */
+	double duration;	/* seconds it took, transition included */
 	char reason[768];	/* the probe's reason (ocf_probe_result's) */
 };
 

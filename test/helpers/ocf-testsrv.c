@@ -1,8 +1,8 @@
 /*
  * ocf-testsrv - a badly behaved HTTP/1.1 server for the ocf scenario tests
  *
- * usage: ocf-testsrv [-6hTv] [-b addr] [-f modefile | -m mode] [-o postlog]
- *                    [-P pidfile] [-r rate] [-s seed] -p port
+ * usage: ocf-testsrv [-6hTv] [-b addr] [-f modefile | -m mode] [-g reqlog]
+ *                    [-o postlog] [-P pidfile] [-r rate] [-s seed] -p port
  *
  * The scenario tests use the real OpenClaw gateway wherever it can show a
  * behaviour. This server covers what the gateway will not do on demand:
@@ -58,6 +58,13 @@
  * With -o FILE, every POST (any path, any mode) is answered 200 "{}" and
  * its body appended to FILE as one line: a webhook receiver for the tests.
  *
+ * With -g FILE, every request is first appended to FILE as one line,
+ * "EPOCH.MS METHOD PATH TITLE" (TITLE: the Title header, "-" if none), and
+ * any request outside the gateway's paths is answered 200 "{}": a
+ * heartbeat receiver.  The modes that misbehave whatever the path still
+ * do, after the line is written (and then a POST too, even with -o): a
+ * receiver that logs the request, then hangs.
+ *
  * Exit status: 0 on SIGTERM/SIGINT, 2 if it cannot serve, 3 on usage error
  * (the ocf exit codes).
  */
@@ -75,6 +82,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -175,18 +183,22 @@ struct request {
 	char path[1024];
 	char body[8192];	/* a POST's body (with -o), NUL-terminated */
 	size_t blen;
+	char title[256];	/* the Title header (ntfy), "" if none */
 };
 
 /* -o: every POST body is appended here, one per line (webhook tests) */
 static pthread_mutex_t post_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *postlog;
+/* -g: every request as one line (heartbeat tests) */
+static const char *reqlog;
 
 static _Noreturn void
 usage(FILE *fp, int status)
 {
 	fputs("usage: " PROG " [-6hTv] [-b addr] [-f modefile | -m mode]"
-	    " [-o postlog]\n"
-	    "                   [-P pidfile] [-r rate] [-s seed] -p port\n", fp);
+	    " [-g reqlog]\n"
+	    "                   [-o postlog] [-P pidfile] [-r rate] [-s seed]"
+	    " -p port\n", fp);
 	exit(status);
 }
 
@@ -433,6 +445,30 @@ read_body(int fd, const char *buf, size_t len, struct request *req)
  * Read the request head (up to the empty line) and keep the method and
  * the path without its query, then the body if there is one.
  */
+/* the value of header name (lower case) in the request head, or "" */
+static void
+header_value(const char *head, const char *name, char *out, size_t len)
+{
+	size_t n = strlen(name), k;
+	const char *p = strchr(head, '\n');
+
+	out[0] = '\0';
+	while (p != NULL && p[1] != '\r' && p[1] != '\n' && p[1] != '\0') {
+		p++;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			p += strspn(p, " \t");
+			k = strcspn(p, "\r\n");
+			if (k >= len)
+				k = len - 1;
+			memcpy(out, p, k);
+			out[k] = '\0';
+			return;
+		}
+		p = strchr(p, '\n');
+	}
+}
+
 static int
 read_request(int fd, struct request *req)
 {
@@ -455,6 +491,7 @@ read_request(int fd, struct request *req)
 	if (sscanf(buf, "%15s %1023s", req->method, req->path) != 2)
 		return -1;
 	req->path[strcspn(req->path, "?#")] = '\0';
+	header_value(buf, "title", req->title, sizeof(req->title));
 	return read_body(fd, buf, len, req);
 }
 
@@ -699,6 +736,23 @@ append_post(const struct request *req)
 }
 
 static void
+append_request(const struct request *req)
+{
+	struct timespec ts;
+	FILE *fp;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	pthread_mutex_lock(&post_lock);
+	if ((fp = fopen(reqlog, "a")) != NULL) {
+		fprintf(fp, "%lld.%03ld %s %s %s\n", (long long)ts.tv_sec,
+		    ts.tv_nsec / 1000000, req->method, req->path,
+		    req->title[0] != '\0' ? req->title : "-");
+		fclose(fp);
+	}
+	pthread_mutex_unlock(&post_lock);
+}
+
+static void
 serve(int fd)
 {
 	time_t deadline = monotonic_now() + CONN_LIFETIME;
@@ -716,8 +770,16 @@ serve(int fd)
 			note("bad or missing request, mode=%s", mode_name(m));
 		return;
 	}
-	if (postlog != NULL && strcmp(req.method, "POST") == 0) {
+	if (reqlog != NULL)
+		append_request(&req);
+	if (postlog != NULL && strcmp(req.method, "POST") == 0 &&
+	    !(reqlog != NULL && m >= FIRST_PATHLESS)) {
 		append_post(&req);
+		send_response(fd, 200, "{}");
+		return;
+	}
+	if (reqlog != NULL && m < FIRST_PATHLESS &&
+	    route_of(req.path) == R_OTHER) {
 		send_response(fd, 200, "{}");
 		return;
 	}
@@ -876,7 +938,7 @@ main(int argc, char *argv[])
 	uint64_t seed = 1;
 	int c, lfd, fd;
 
-	while ((c = getopt(argc, argv, "6b:f:hm:o:P:p:r:s:Tv")) != -1) {
+	while ((c = getopt(argc, argv, "6b:f:g:hm:o:P:p:r:s:Tv")) != -1) {
 		switch (c) {
 		case '6':
 			v6 = true;
@@ -886,6 +948,9 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			opt.modefile = optarg;
+			break;
+		case 'g':
+			reqlog = optarg;
 			break;
 		case 'h':
 			usage(stdout, 0);

@@ -226,7 +226,11 @@ static const char *const defaults[][2] = {
 	{ "NODE_NAME", "" },
 	{ "HOOKS_DIR", "/etc/ocf/hooks.d" },
 	{ "NOTIFY_URL", "" },
+	{ "NOTIFY_FORMAT", "json" },
 	{ "STATE_DIR", "/var/lib/ocf" },
+	{ "METRICS_FILE", "" },
+	{ "HEARTBEAT_URL", "" },
+	{ "HEARTBEAT_INTERVAL", "60" },
 };
 #define NDEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
 
@@ -630,6 +634,10 @@ test_url_good(void **state)
 	/* a webhook is an endpoint: its path is kept as given */
 	set_ok("NOTIFY_URL", "https://hooks.example.com/T0/B1/");
 	assert_string_equal(c.notify_url, "https://hooks.example.com/T0/B1/");
+	set_ok("NOTIFY_FORMAT", "ntfy");
+	assert_int_equal(c.notify_format, OCF_NOTIFY_NTFY);
+	set_ok("HEARTBEAT_INTERVAL", "0.5");
+	assert_true(c.heartbeat_interval == 0.5);
 	set_ok("PRIMARY_URL", "");
 	assert_string_equal(c.primary_url_set, "");
 }
@@ -650,6 +658,11 @@ test_url_bad(void **state)
 	set_bad("GATEWAY_URL", "http:///x",
 	    "command line: GATEWAY_URL: 'http:///x' is not an http:// or "
 	    "https:// URL");
+	set_bad("NOTIFY_FORMAT", "teams",
+	    "command line: NOTIFY_FORMAT: 'teams' is not one of "
+	    "json|slack|discord|ntfy");
+	set_bad("HEARTBEAT_INTERVAL", "0",
+	    "command line: HEARTBEAT_INTERVAL: '0' is out of range (0.1..86400)");
 	set_bad("NOTIFY_URL", "https://a b/",
 	    "command line: NOTIFY_URL: 'https://a b/' is not an http:// or "
 	    "https:// URL");
