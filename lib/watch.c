@@ -502,12 +502,24 @@ warn_read_only(const char *what, const char *dir, const char *fails)
 		    " (the unit's sandbox: see ocf-watch(1), SYSTEMD)");
 }
 
-/* the workspace, where secrets are swapped in (beside SECRETS_DIR), and
- * the home of a gateway we run ourselves */
+/* the directory a file is written in (beside it, then renamed) */
+static void
+warn_read_only_dir(const char *what, const char *file, const char *fails)
+{
+	char dir[1100], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	warn_read_only(what, dir, fails);
+}
+
+/* the workspace, where secrets are swapped in (beside SECRETS_DIR), the
+ * metrics file's directory, and the home of a gateway we run ourselves */
 static void
 check_writable(const struct ocf_config *c)
 {
-	char dir[sizeof(c->secrets_dir) + 32], *slash;
+	char dir[sizeof(c->secrets_dir) + 32];
 	struct passwd *pw;
 
 	warn_read_only("WORKSPACE", c->workspace, "pulls");
@@ -515,12 +527,13 @@ check_writable(const struct ocf_config *c)
 	    (pw = getpwnam(c->openclaw_user)) != NULL)
 		warn_read_only("the home of OPENCLAW_USER", pw->pw_dir,
 		    "the gateway (GATEWAY_CMD)");
-	if (c->secrets_host[0] == '\0' ||
-	    ocf_secrets_dir(c, dir, sizeof(dir)) == -1)
-		return;
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	warn_read_only("the directory of SECRETS_DIR", dir, "secrets syncs");
+	if (c->metrics_file[0] != '\0')
+		warn_read_only_dir("the directory of METRICS_FILE",
+		    c->metrics_file, "metrics writes");
+	if (c->secrets_host[0] != '\0' &&
+	    ocf_secrets_dir(c, dir, sizeof(dir)) == 0)
+		warn_read_only_dir("the directory of SECRETS_DIR", dir,
+		    "secrets syncs");
 }
 
 int
