@@ -32,6 +32,8 @@ report(const char *what, const struct ocf_sync_result *r, int json)
 		printf("{\"what\":\"%s\",\"status\":\"%s\",\"code\":%d,"
 		    "\"detail\":%s}\n", what, ocf_exit_name(r->status),
 		    r->status, ocf_json_str(r->detail, d, sizeof(d)));
+	if (r->note[0] != '\0')
+		ocf_warn("%s", r->note);
 	if (r->status == OCF_OK)
 		ocf_info("%s: %s", what, r->detail);
 	else if (r->status == OCF_WARNING)
@@ -56,6 +58,7 @@ run(const struct ocf_config *c, const char *what, int json)
 	if (r.status != OCF_UNKNOWN &&
 	    ocf_sync_save(c, what, &r, err, sizeof(err)) == -1)
 		ocf_warn("%s result not recorded: %s", what, err);
+	ocf_sync_announce(c, &r);
 	return r.status;
 }
 
