@@ -546,7 +546,6 @@ signature(git_signature **sig, const char *node)
 }
 
 struct staging {
-	const char *workdir;
 	struct ocf_sync_result *rep;
 };
 
@@ -565,8 +564,8 @@ stage_cb(const char *path, const char *spec, void *payload)
 	(void)spec;
 	if (n == 0 || path[n - 1] != '/')
 		return 0;	/* a file: add it */
-	ocf_sync_note(st->rep, "skipped '%s' in '%s': a git repository of "
-	    "its own is not synced", path, st->workdir);
+	ocf_sync_note(st->rep, "skipped '%s': a git repository of its own "
+	    "is not synced", path);
 	return 1;
 }
 
@@ -575,7 +574,7 @@ static int
 commit_all(const struct ocf_config *c, struct ws *w, const char *node,
     size_t *files, struct ocf_sync_result *rep)
 {
-	struct staging st = { c->workspace, rep };
+	struct staging st = { rep };
 	git_index *idx = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	git_commit *parent = NULL;
