@@ -655,6 +655,81 @@ conflict_names(git_index *idx, char *buf, size_t len)
 		snprintf(buf + o, len - o, " (+%zu more)", more);
 }
 
+/* the paths of base that diff deletes and the old paths it renames */
+static int
+gone_and_moved(git_repository *repo, git_tree *base, git_tree *side,
+    git_diff **out)
+{
+	git_diff_find_options fo;
+
+	if (git_diff_tree_to_tree(out, repo, base, side, NULL) < 0)
+		return -1;
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fo.flags = GIT_DIFF_FIND_RENAMES;	/* 50%, as git merge */
+	return git_diff_find_similar(*out, &fo);
+}
+
+/* 1 when a path a renames is one that b deletes; its name in buf */
+static int
+renamed_deleted(git_diff *a, git_diff *b, char *buf, size_t len)
+{
+	size_t na = git_diff_num_deltas(a), nb = git_diff_num_deltas(b);
+
+	for (size_t i = 0; i < na; i++) {
+		const git_diff_delta *r = git_diff_get_delta(a, i);
+
+		if (r->status != GIT_DELTA_RENAMED)
+			continue;
+		for (size_t j = 0; j < nb; j++) {
+			const git_diff_delta *d = git_diff_get_delta(b, j);
+
+			if (d->status == GIT_DELTA_DELETED &&
+			    strcmp(d->old_file.path, r->old_file.path) == 0) {
+				snprintf(buf, len, "%s", r->new_file.path);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * libgit2 1.5 resolves a file renamed on one side and deleted on the
+ * other by keeping the renamed file; git calls it a conflict
+ * (rename/delete), and so do we: one side's deletion would be undone
+ * without anyone deciding it.  1 and the path when there is one, 0 when
+ * not, -1 on error.
+ */
+static int
+rename_delete(git_repository *repo, git_commit *ours, git_commit *theirs,
+    char *buf, size_t len)
+{
+	git_oid bid;
+	git_commit *bc = NULL;
+	git_tree *bt = NULL, *ot = NULL, *tt = NULL;
+	git_diff *od = NULL, *td = NULL;
+	int rc = -1;
+
+	if (git_merge_base(&bid, repo, git_commit_id(ours),
+	    git_commit_id(theirs)) < 0 ||
+	    git_commit_lookup(&bc, repo, &bid) < 0 ||
+	    git_commit_tree(&bt, bc) < 0 || git_commit_tree(&ot, ours) < 0 ||
+	    git_commit_tree(&tt, theirs) < 0 ||
+	    gone_and_moved(repo, bt, ot, &od) < 0 ||
+	    gone_and_moved(repo, bt, tt, &td) < 0)
+		goto out;
+	rc = renamed_deleted(od, td, buf, len) ||
+	    renamed_deleted(td, od, buf, len);
+out:
+	git_diff_free(td);
+	git_diff_free(od);
+	git_tree_free(tt);
+	git_tree_free(ot);
+	git_tree_free(bt);
+	git_commit_free(bc);
+	return rc;
+}
+
 /*
  * A three-way merge of tip into the branch, made in memory first, so
  * that a merge with conflicts touches nothing.  A clean one becomes a
@@ -676,7 +751,7 @@ merge(const struct ocf_config *c, struct ws *w, const git_oid *tip,
 	git_checkout_options co;
 	git_oid tree_id, id;
 	char msg[1200], when[32];
-	int rc = -1;
+	int e, rc = -1;
 
 	ocf_worker_phase(1);
 	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
@@ -690,6 +765,14 @@ merge(const struct ocf_config *c, struct ws *w, const git_oid *tip,
 	if (git_index_has_conflicts(idx)) {
 		conflict_names(idx, names, len);
 		rc = 1;
+		goto out;
+	}
+	if ((e = rename_delete(w->repo, ours, theirs, names, len)) != 0) {
+		if (e == -1)
+			ocf_sync_set(rep, OCF_CRITICAL, "unable to merge "
+			    "%s/%s: %s", c->sync_remote, w->rbranch,
+			    gerr(NULL));
+		rc = e;
 		goto out;
 	}
 	utc_stamp(when, sizeof(when), 0);
