@@ -63,11 +63,13 @@ snapshot() {
 		LC_ALL=C sort -k 2
 }
 
-# reachable COMMIT BRANCH: from the local branch or a branch of the remote
+# reachable COMMIT BRANCH N: from the local branch (HEAD: ocf-sync never
+# detaches it) or from a branch of the remote
 reachable() {
-	git -C "$S" merge-base --is-ancestor "$1" "$2" 2>/dev/null && return 0
+	git -C "$S" merge-base --is-ancestor "$1" HEAD 2>/dev/null && return 0
+	git -C "$R" merge-base --is-ancestor "$1" "refs/heads/$2" && return 0
 	for _r in $(git -C "$R" for-each-ref --format='%(refname)' \
-		"refs/heads/$2" "refs/heads/ocf/p$3" "refs/heads/ocf/p$3-*"); do
+		"refs/heads/ocf/p$3" "refs/heads/ocf/p$3-*"); do
 		git -C "$R" merge-base --is-ancestor "$1" "$_r" && return 0
 	done
 	return 1
@@ -153,7 +155,9 @@ while read -r i ours oursp theirs nours; do
 	fi
 	# ours was never committed in a dirty case: its parent was
 	[ -n "$start_dirty" ] && ours=$oursp
-	for c in "$ours" "$theirs" "$(git -C "$S" rev-parse HEAD)"; do
+	[ "$(git -C "$S" symbolic-ref HEAD)" = "refs/heads/case$i" ] ||
+		fail 'HEAD left the branch'
+	for c in "$ours" "$theirs"; do
 		reachable "$c" "case$i" "$i" ||
 			fail "commit $c reachable from no branch"
 	done
