@@ -18,6 +18,9 @@
 #   4. false promotions under a flaky primary (ocf-testsrv -m flaky, 20 %
 #      of the requests dropped, seed 42: both see the same sequence) over
 #      >= 1,000 checks.
+#   5. workspace sync (bench/sync.sh): merge + push of a 10,000-file
+#      workspace with 100 changed files on each side, ocf-sync push against
+#      git pull --no-rebase && git push, median of BENCH_SYNC_RUNS [3].
 #
 # Benchmarks print numbers: this fails only on errors, never on timing.
 #   OCF_BIN      the built tools [../build]
@@ -430,6 +433,11 @@ grep -q "^LATCHED='1'" "$tmp/flaky-ocf/state" && fl_ocf_latched=yes
 fl_runs=$(grep ' -> ' "$tmp/flaky-bash.log" | awk '
 	/dropped/ { if (++r == 3) n++; next } { r = 0 } END { print n + 0 }')
 
+# --- 5. sync: merge + push against git (bench/sync.sh) ---------------------------
+
+sync_row=$(OCF_BIN=$OCF_BIN sh "$root/bench/sync.sh") || die 'the sync bench failed'
+took
+
 # --- the table ---------------------------------------------------------------------
 
 mb() {
@@ -456,6 +464,7 @@ ocf bench: ocf-watch vs a bash health-monitor.sh loop (bench/seed-monitor.sh), o
 | 2. peak RSS while checking | $(mb "$hwm_seed") (bash $(mb "$hwm_bash") + curl $(mb "$hwm_curl")) | $(mb "$hwm_ocf") | $(ratio "$hwm_seed" "$hwm_ocf") |
 | 3. one check from a shell, wall, median of 50 | $(ms "$os_curl") (curl -sf) | $(ms "$os_ocf") (ocf-probe) | $(ratio "$os_curl" "$os_ocf") |
 | 4. promotions, flaky primary, 20 % dropped, seed 42 | $fl_bash_p in $fl_bash_n checks ($fl_bash_d demotions) | $fl_ocf_p in $fl_ocf_n checks ($fl_ocf_d demotions, latched: $fl_ocf_latched) | $(ratio "$fl_bash_p" "$fl_ocf_p") |
+$sync_row
 
 Settings: 1. CHECK_INTERVAL=1 FAIL_THRESHOLD=3 for both, ocf FAST_INTERVAL=0.2; the
 primary (ocf-testsrv) is SIGKILLed at $RUNS offsets spread over the check cycle, the
@@ -470,5 +479,9 @@ while it waits on a server that never answers.
 the sequence holds $fl_runs runs of >= 3 dropped checks.  ocf with HOLD_DOWN=0.06
 and FLAP_WINDOW=3.6 (its defaults scaled as the interval, 10 s -> 0.01 s),
 FLAP_MAX=4, RISE_THRESHOLD=3; the bash loop demotes on the first good answer.
+5. the baseline column is git here, not the bash loop: a bare origin on a local
+path that moved on by 100 changed files while the workspace changed 100 others;
+ocf-sync push (commit, refused push, fetch, merge, push) against git add -A, git
+commit, git pull --no-rebase, git push; the same histories, alternating order.
 Total time: $(($(date +%s) - started)) s.
 EOF

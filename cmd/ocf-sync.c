@@ -18,7 +18,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: ocf-sync [-hjVv] [-C dir] [-c file] "
-	    "pull | push | status | secrets | all\n"
+	    "pull | push | sync | status | secrets | all\n"
 	    "       ocf-sync --print-config [-C dir] [-c file]\n");
 }
 
@@ -32,6 +32,8 @@ report(const char *what, const struct ocf_sync_result *r, int json)
 		printf("{\"what\":\"%s\",\"status\":\"%s\",\"code\":%d,"
 		    "\"detail\":%s}\n", what, ocf_exit_name(r->status),
 		    r->status, ocf_json_str(r->detail, d, sizeof(d)));
+	if (r->note[0] != '\0')
+		ocf_warn("%s", r->note);
 	if (r->status == OCF_OK)
 		ocf_info("%s: %s", what, r->detail);
 	else if (r->status == OCF_WARNING)
@@ -40,8 +42,10 @@ report(const char *what, const struct ocf_sync_result *r, int json)
 		ocf_err("%s", r->detail);
 }
 
+/* one operation, reported and recorded; r for the caller */
 static int
-run(const struct ocf_config *c, const char *what, int json)
+run(const struct ocf_config *c, const char *what, int json,
+    struct ocf_sync_result *rp)
 {
 	struct ocf_sync_result r;
 	char err[OCF_STATE_ERRLEN];
@@ -56,7 +60,28 @@ run(const struct ocf_config *c, const char *what, int json)
 	if (r.status != OCF_UNKNOWN &&
 	    ocf_sync_save(c, what, &r, err, sizeof(err)) == -1)
 		ocf_warn("%s result not recorded: %s", what, err);
+	if (rp != NULL)
+		*rp = r;
+	else
+		ocf_sync_announce(c, &r);
 	return r.status;
+}
+
+/*
+ * pull, then push: what the primary's timer runs.  A conflict is told
+ * once, even when both steps met it (the push's words: it says where
+ * our commits went).
+ */
+static int
+both_ways(const struct ocf_config *c, int json)
+{
+	struct ocf_sync_result pull, push;
+	int rc;
+
+	rc = run(c, "pull", json, &pull);
+	rc = ocf_exit_worst(rc, run(c, "push", json, &push));
+	ocf_sync_announce(c, push.conflict ? &push : &pull);
+	return rc;
 }
 
 /* "ok at 2026-11-25T13:00:00.000Z (125s ago)" or "never" */
@@ -145,7 +170,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const ops[] = { "pull", "push", "status",
+	static const char *const ops[] = { "pull", "push", "sync", "status",
 	    "secrets", "all" };
 	struct ocf_flagset flags[] = { { "WORKSPACE", NULL }, { NULL, NULL } };
 	struct ocf_config cfg;
@@ -199,11 +224,13 @@ main(int argc, char *argv[])
 
 	if (strcmp(op, "status") == 0)
 		rc = status(&cfg, json);
+	else if (strcmp(op, "sync") == 0)
+		rc = both_ways(&cfg, json);
 	else if (strcmp(op, "all") == 0) {
-		rc = run(&cfg, "pull", json);	/* then, in this order */
-		rc = ocf_exit_worst(rc, run(&cfg, "secrets", json));
+		rc = run(&cfg, "pull", json, NULL);	/* then, in this order */
+		rc = ocf_exit_worst(rc, run(&cfg, "secrets", json, NULL));
 	} else
-		rc = run(&cfg, op, json);
+		rc = run(&cfg, op, json, NULL);
 	if (ocf_stdout_close() == -1)
 		return OCF_UNKNOWN;
 	return rc;

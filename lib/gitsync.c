@@ -3,6 +3,7 @@
  * a worker).  Everything that touches libgit2 runs there; the parent
  * only reads the token and cleans the detail that comes back.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -20,15 +21,20 @@
 #include "config.h"
 #include "exitcode.h"
 #include "gitsync.h"
+#include "hooks.h"
 #include "knownhosts.h"
 #include "node.h"
+#include "proc.h"
 #include "redact.h"
+#include "state.h"
 #include "token.h"
 #include "worker.h"
 
 /* libgit2 asks again after every failed credential; stop it */
 #define MAX_CRED_CALLS 8
 #define TOKEN_MAX 4096
+/* merges a push makes while the remote keeps moving, before it gives up */
+#define MAX_MERGES 3
 
 /* ---- libgit2 callbacks ---------------------------------------------- */
 
@@ -208,6 +214,37 @@ ws_close(struct ws *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/*
+ * A lock file left by a killed git (or by a worker killed from outside:
+ * ours are never killed while they write) would block every sync.  One
+ * is removed only when it is older than SYNC_TIMEOUT and no process we
+ * can see holds it open; a younger or held one is left to fail the sync.
+ */
+static void
+stale_locks(const struct ocf_config *c, struct ws *w,
+    struct ocf_sync_result *rep)
+{
+	const char *gd = git_repository_path(w->repo);
+	const char *names[] = { "index.lock", "HEAD.lock", w->lref, w->tref };
+	char path[1200];
+	struct stat st;
+	double age;
+
+	for (size_t i = 0; gd != NULL && i < sizeof(names) / sizeof(names[0]);
+	    i++) {
+		snprintf(path, sizeof(path), "%s%s%s", gd, names[i],
+		    i < 2 ? "" : ".lock");
+		if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		age = difftime(time(NULL), st.st_mtime);
+		if (age < c->sync_timeout || ocf_proc_holds(path) != 0)
+			continue;
+		if (unlink(path) == 0)
+			ocf_sync_note(rep, "removed a stale lock '%s' (%.0fs "
+			    "old, no process holds it)", path, age);
+	}
+}
+
 static int
 ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_result *rep)
 {
@@ -253,6 +290,7 @@ ws_open(const struct ocf_config *c, struct ws *w, struct ocf_sync_result *rep)
 	    c->sync_branch[0] != '\0' ? c->sync_branch : w->branch);
 	snprintf(w->tref, sizeof(w->tref), "refs/remotes/%s/%s",
 	    c->sync_remote, w->rbranch);
+	stale_locks(c, w, rep);
 	if ((e = git_reference_name_to_id(&w->head, w->repo, w->lref)) ==
 	    GIT_ENOTFOUND)
 		w->unborn = 1;
@@ -456,6 +494,328 @@ plural(size_t n)
 }
 
 /* checkout SAFE, then move the branch: the tree is known to be clean */
+/* ---- committing and merging ---------------------------------------- */
+
+/* the node's name reduced to what a ref and an e-mail take */
+static void
+node_ref_name(const struct ocf_config *c, char *buf, size_t len)
+{
+	char raw[256];
+	size_t o = 0;
+
+	for (const char *p = ocf_node_name(c, raw, sizeof(raw)); *p != '\0' &&
+	    o + 1 < len; p++) {
+		char ch = *p;
+
+		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    !(ch >= '0' && ch <= '9') && ch != '-' && ch != '_' &&
+		    !(ch == '.' && o > 0 && buf[o - 1] != '.'))
+			ch = '-';
+		buf[o++] = ch;
+	}
+	while (o > 0 && (buf[o - 1] == '.' || buf[o - 1] == '-'))
+		o--;
+	buf[o] = '\0';
+	if (o == 0 || buf[0] == '-')
+		snprintf(buf, len, "node");
+}
+
+/* now in UTC: ISO 8601, or compact for a branch name */
+static void
+utc_stamp(char *buf, size_t len, int compact)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	if (compact)
+		strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* "ocf on NODE <ocf@NODE>", now */
+static int
+signature(git_signature **sig, const char *node)
+{
+	char name[300], email[300];
+
+	snprintf(name, sizeof(name), "ocf on %s", node);
+	snprintf(email, sizeof(email), "ocf@%s", node);
+	return git_signature_now(sig, name, email);
+}
+
+struct staging {
+	struct ocf_sync_result *rep;
+};
+
+/*
+ * git add -A stages a repository nested in the workspace as a gitlink,
+ * with a warning; libgit2 refuses the whole add instead.  We skip it,
+ * with a warning too: a gitlink would name commits that the remote does
+ * not have, and the other node would get an empty directory.
+ */
+static int
+stage_cb(const char *path, const char *spec, void *payload)
+{
+	struct staging *st = payload;
+	size_t n = strlen(path);
+
+	(void)spec;
+	if (n == 0 || path[n - 1] != '/')
+		return 0;	/* a file: add it */
+	ocf_sync_note(st->rep, "skipped '%s': a git repository of its own "
+	    "is not synced", path);
+	return 1;
+}
+
+/* git add -A (ignored files stay out) and commit; *files: what changed */
+static int
+commit_all(const struct ocf_config *c, struct ws *w, const char *node,
+    size_t *files, struct ocf_sync_result *rep)
+{
+	struct staging st = { rep };
+	git_index *idx = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_commit *parent = NULL;
+	git_signature *sig = NULL;
+	git_diff *diff = NULL;
+	git_oid tree_id, id;
+	char msg[400], when[32];
+	int rc = -1;
+
+	ocf_worker_phase(1);
+	*files = 0;
+	if (git_repository_index(&idx, w->repo) < 0 ||
+	    git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT, stage_cb,
+	    &st) < 0 ||
+	    git_index_update_all(idx, NULL, NULL, NULL) < 0 ||
+	    git_index_write(idx) < 0 ||
+	    git_index_write_tree(&tree_id, idx) < 0 ||
+	    git_tree_lookup(&tree, w->repo, &tree_id) < 0 ||
+	    (!w->unborn && (git_commit_lookup(&parent, w->repo,
+	    &w->head) < 0 || git_commit_tree(&ptree, parent) < 0)) ||
+	    git_diff_tree_to_tree(&diff, w->repo, ptree, tree, NULL) < 0) {
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to stage the changes "
+		    "of '%s': %s", c->workspace, gerr(NULL));
+		goto out;
+	}
+	if ((*files = git_diff_num_deltas(diff)) == 0) {
+		rc = 0;		/* only stat noise: nothing to commit */
+		goto out;
+	}
+	utc_stamp(when, sizeof(when), 0);
+	snprintf(msg, sizeof(msg), "ocf: workspace of %s at %s\n", node, when);
+	if (signature(&sig, node) < 0 ||
+	    git_commit_create(&id, w->repo, "HEAD", sig, sig, NULL, msg, tree,
+	    parent != NULL ? 1 : 0,
+	    (const git_commit **)(parent != NULL ? &parent : NULL)) < 0) {
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to commit in '%s': "
+		    "%s", c->workspace, gerr(NULL));
+		goto out;
+	}
+	git_oid_cpy(&w->head, &id);
+	w->unborn = 0;
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_signature_free(sig);
+	git_commit_free(parent);
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	git_index_free(idx);
+	return rc;
+}
+
+/* the conflicting paths, "a, b (+N more)", to fit in len */
+static void
+conflict_names(git_index *idx, char *buf, size_t len)
+{
+	git_index_conflict_iterator *it;
+	const git_index_entry *anc, *ours, *theirs;
+	size_t o = 0, more = 0;
+
+	buf[0] = '\0';
+	if (git_index_conflict_iterator_new(&it, idx) < 0)
+		return;
+	while (git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
+		const char *p = ours != NULL ? ours->path : theirs != NULL ?
+		    theirs->path : anc->path;
+		size_t n = strlen(p) + (o > 0 ? 2 : 0);
+
+		if (more == 0 && o + n + 16 < len) {
+			snprintf(buf + o, len - o, "%s%s", o > 0 ? ", " : "",
+			    p);
+			o += n;
+		} else
+			more++;
+	}
+	git_index_conflict_iterator_free(it);
+	if (more > 0)
+		snprintf(buf + o, len - o, " (+%zu more)", more);
+}
+
+/* the paths of base that diff deletes and the old paths it renames */
+static int
+gone_and_moved(git_repository *repo, git_tree *base, git_tree *side,
+    git_diff **out)
+{
+	git_diff_find_options fo;
+
+	if (git_diff_tree_to_tree(out, repo, base, side, NULL) < 0)
+		return -1;
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fo.flags = GIT_DIFF_FIND_RENAMES;	/* 50%, as git merge */
+	return git_diff_find_similar(*out, &fo);
+}
+
+/* 1 when a path a renames is one that b deletes; its name in buf */
+static int
+renamed_deleted(git_diff *a, git_diff *b, char *buf, size_t len)
+{
+	size_t na = git_diff_num_deltas(a), nb = git_diff_num_deltas(b);
+
+	for (size_t i = 0; i < na; i++) {
+		const git_diff_delta *r = git_diff_get_delta(a, i);
+
+		if (r->status != GIT_DELTA_RENAMED)
+			continue;
+		for (size_t j = 0; j < nb; j++) {
+			const git_diff_delta *d = git_diff_get_delta(b, j);
+
+			if (d->status == GIT_DELTA_DELETED &&
+			    strcmp(d->old_file.path, r->old_file.path) == 0) {
+				snprintf(buf, len, "%s", r->new_file.path);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * libgit2 1.5 resolves a file renamed on one side and deleted on the
+ * other by keeping the renamed file; git calls it a conflict
+ * (rename/delete), and so do we: one side's deletion would be undone
+ * without anyone deciding it.  1 and the path when there is one, 0 when
+ * not, -1 on error.
+ */
+static int
+rename_delete(git_repository *repo, git_commit *ours, git_commit *theirs,
+    char *buf, size_t len)
+{
+	git_oid bid;
+	git_commit *bc = NULL;
+	git_tree *bt = NULL, *ot = NULL, *tt = NULL;
+	git_diff *od = NULL, *td = NULL;
+	int rc = -1;
+
+	if (git_merge_base(&bid, repo, git_commit_id(ours),
+	    git_commit_id(theirs)) < 0 ||
+	    git_commit_lookup(&bc, repo, &bid) < 0 ||
+	    git_commit_tree(&bt, bc) < 0 || git_commit_tree(&ot, ours) < 0 ||
+	    git_commit_tree(&tt, theirs) < 0 ||
+	    gone_and_moved(repo, bt, ot, &od) < 0 ||
+	    gone_and_moved(repo, bt, tt, &td) < 0)
+		goto out;
+	rc = renamed_deleted(od, td, buf, len) ||
+	    renamed_deleted(td, od, buf, len);
+out:
+	git_diff_free(td);
+	git_diff_free(od);
+	git_tree_free(tt);
+	git_tree_free(ot);
+	git_tree_free(bt);
+	git_commit_free(bc);
+	return rc;
+}
+
+/*
+ * A three-way merge of tip into the branch, made in memory first, so
+ * that a merge with conflicts touches nothing.  A clean one becomes a
+ * commit with both parents, checked out (SAFE: the tree was committed
+ * just before, and libgit2 checks every file before it writes one) and
+ * only then made the branch's tip.  0 merged, 1 conflicts (*names says
+ * where), -1 error (rep says).
+ */
+static int
+merge(const struct ocf_config *c, struct ws *w, const git_oid *tip,
+    const char *node, char *names, size_t len, struct ocf_sync_result *rep)
+{
+	git_commit *ours = NULL, *theirs = NULL;
+	git_index *idx = NULL;
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	git_reference *ref = NULL, *moved = NULL;
+	git_merge_options mo;
+	git_checkout_options co;
+	git_oid tree_id, id;
+	char msg[1200], when[32];
+	int e, rc = -1;
+
+	ocf_worker_phase(1);
+	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+	if (git_commit_lookup(&ours, w->repo, &w->head) < 0 ||
+	    git_commit_lookup(&theirs, w->repo, tip) < 0 ||
+	    git_merge_commits(&idx, w->repo, ours, theirs, &mo) < 0) {
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to merge %s/%s: %s",
+		    c->sync_remote, w->rbranch, gerr(NULL));
+		goto out;
+	}
+	if (git_index_has_conflicts(idx)) {
+		conflict_names(idx, names, len);
+		rc = 1;
+		goto out;
+	}
+	if ((e = rename_delete(w->repo, ours, theirs, names, len)) != 0) {
+		if (e == -1)
+			ocf_sync_set(rep, OCF_CRITICAL, "unable to merge "
+			    "%s/%s: %s", c->sync_remote, w->rbranch,
+			    gerr(NULL));
+		rc = e;
+		goto out;
+	}
+	utc_stamp(when, sizeof(when), 0);
+	snprintf(msg, sizeof(msg), "ocf: merge %s/%s into %s on %s at %s\n",
+	    c->sync_remote, w->rbranch, w->branch, node, when);
+	if (git_index_write_tree_to(&tree_id, idx, w->repo) < 0 ||
+	    git_tree_lookup(&tree, w->repo, &tree_id) < 0 ||
+	    signature(&sig, node) < 0 ||
+	    git_commit_create_v(&id, w->repo, NULL, sig, sig, NULL, msg, tree,
+	    2, ours, theirs) < 0) {
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to commit the merge "
+		    "of %s/%s: %s", c->sync_remote, w->rbranch, gerr(NULL));
+		goto out;
+	}
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (git_checkout_tree(w->repo, (git_object *)tree, &co) < 0) {
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to check out the "
+		    "merge of %s/%s: %s", c->sync_remote, w->rbranch,
+		    gerr(NULL));
+		goto out;
+	}
+	if (git_reference_lookup(&ref, w->repo, w->lref) < 0 ||
+	    git_reference_set_target(&moved, ref, &id, msg) < 0) {
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to update '%s': %s",
+		    w->lref, gerr(NULL));
+		goto out;
+	}
+	git_oid_cpy(&w->head, &id);
+	rc = 0;
+out:
+	git_reference_free(moved);
+	git_reference_free(ref);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_index_free(idx);
+	git_commit_free(theirs);
+	git_commit_free(ours);
+	return rc;
+}
+
+/* ---- pull ---------------------------------------------------------- */
+
 static void
 fast_forward(const struct ocf_config *c, struct ws *w, const git_oid *to,
     size_t n, struct ocf_sync_result *rep)
@@ -499,44 +859,80 @@ out:
 	git_object_free(target);
 }
 
+
+/*
+ * Bring the remote's work into the checkout: fast-forward when only the
+ * remote moved on; when both did, commit what the workspace holds and
+ * merge.  A pull never writes to the remote: a merge goes out with the
+ * next push.
+ */
 static void
 pull_decide(const struct ocf_config *c, struct ws *w, const git_oid *tip,
     struct ocf_sync_result *rep)
 {
-	size_t ahead = 0, behind = 0, dirty;
+	char node[128], names[160], done[64] = "";
+	size_t ahead = 0, behind = 0, dirty, files = 0;
+	int r;
 
-	if (!w->unborn) {
-		if (git_oid_equal(&w->head, tip)) {
-			rep->ahead = rep->behind = 0;
-			ocf_sync_set(rep, OCF_OK, "up to date");
-			return;
-		}
-		if (git_graph_ahead_behind(&ahead, &behind, w->repo, &w->head,
-		    tip) < 0) {
-			ocf_sync_set(rep, OCF_CRITICAL, "unable to compare "
-			    "with %s/%s: %s", c->sync_remote, w->rbranch,
-			    gerr(NULL));
-			return;
-		}
-		rep->ahead = (int)ahead;
-		rep->behind = (int)behind;
-		if (ahead > 0) {
-			ocf_sync_set(rep, OCF_WARNING, "kept local work: "
-			    "ahead %zu, behind %zu", ahead, behind);
-			return;
-		}
+	if (!w->unborn && git_oid_equal(&w->head, tip)) {
+		rep->ahead = rep->behind = 0;
+		ocf_sync_set(rep, OCF_OK, "up to date");
+		return;
+	}
+	if (!w->unborn && git_graph_ahead_behind(&ahead, &behind, w->repo,
+	    &w->head, tip) < 0) {
+		ocf_sync_set(rep, OCF_CRITICAL, "unable to compare with "
+		    "%s/%s: %s", c->sync_remote, w->rbranch, gerr(NULL));
+		return;
+	}
+	rep->ahead = (int)ahead;
+	rep->behind = (int)behind;
+	if (!w->unborn && behind == 0) {
+		ocf_sync_set(rep, OCF_OK, "nothing to pull: ahead %zu (not "
+		    "pushed yet)", ahead);
+		return;
+	}
+	if (git_repository_state(w->repo) != GIT_REPOSITORY_STATE_NONE) {
+		ocf_sync_set(rep, OCF_WARNING, "'%s' is in the middle of a "
+		    "merge or rebase: not pulled", c->workspace);
+		return;
 	}
 	if (dirty_count(w, &dirty) < 0) {
 		ocf_sync_set(rep, OCF_CRITICAL, "unable to read the status "
 		    "of '%s': %s", c->workspace, gerr(NULL));
 		return;
 	}
-	if (dirty > 0) {
+	if (w->unborn && dirty > 0) {
 		ocf_sync_set(rep, OCF_WARNING, "kept local changes: %zu "
-		    "file%s dirty (not fast-forwarded)", dirty, plural(dirty));
+		    "file%s dirty and no commit yet", dirty, plural(dirty));
 		return;
 	}
-	fast_forward(c, w, tip, behind, rep);
+	node_ref_name(c, node, sizeof(node));
+	if (dirty > 0 && commit_all(c, w, node, &files, rep) == -1)
+		return;
+	if (files > 0) {
+		snprintf(done, sizeof(done), "committed %zu file%s; ", files,
+		    plural(files));
+		ahead++;
+	}
+	if (ahead == 0) {
+		fast_forward(c, w, tip, behind, rep);
+		return;
+	}
+	if ((r = merge(c, w, tip, node, names, sizeof(names), rep)) == -1)
+		return;
+	rep->ahead = (int)ahead;
+	if (r == 1) {
+		rep->conflict = 1;
+		ocf_sync_set(rep, OCF_WARNING, "%sconflict in %s: kept the "
+		    "checkout as it was (ahead %zu, behind %zu)", done, names,
+		    ahead, behind);
+		return;
+	}
+	rep->ahead = (int)ahead + 1;
+	rep->behind = 0;
+	ocf_sync_set(rep, OCF_OK, "%smerged %zu commit%s of %s/%s", done,
+	    behind, plural(behind), c->sync_remote, w->rbranch);
 }
 
 static void
@@ -557,100 +953,6 @@ do_pull(void *arg, struct ocf_sync_result *rep)
 }
 
 /* ---- push ---------------------------------------------------------- */
-
-/* the node's name reduced to what a ref and an e-mail take */
-static void
-node_ref_name(const struct ocf_config *c, char *buf, size_t len)
-{
-	char raw[256];
-	size_t o = 0;
-
-	for (const char *p = ocf_node_name(c, raw, sizeof(raw)); *p != '\0' &&
-	    o + 1 < len; p++) {
-		char ch = *p;
-
-		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
-		    !(ch >= '0' && ch <= '9') && ch != '-' && ch != '_' &&
-		    !(ch == '.' && o > 0 && buf[o - 1] != '.'))
-			ch = '-';
-		buf[o++] = ch;
-	}
-	while (o > 0 && (buf[o - 1] == '.' || buf[o - 1] == '-'))
-		o--;
-	buf[o] = '\0';
-	if (o == 0 || buf[0] == '-')
-		snprintf(buf, len, "node");
-}
-
-/* now in UTC: ISO 8601, or compact for a branch name */
-static void
-utc_stamp(char *buf, size_t len, int compact)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	if (compact)
-		strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
-	else
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* git add -A (ignored files stay out) and commit; *files: what changed */
-static int
-commit_all(const struct ocf_config *c, struct ws *w, const char *node,
-    size_t *files, struct ocf_sync_result *rep)
-{
-	git_index *idx = NULL;
-	git_tree *tree = NULL;
-	git_commit *parent = NULL;
-	git_signature *sig = NULL;
-	git_oid tree_id, id;
-	char name[300], email[300], msg[400], when[32];
-	int rc = -1;
-
-	ocf_worker_phase(1);
-	if (git_repository_index(&idx, w->repo) < 0 ||
-	    git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT, NULL,
-	    NULL) < 0 ||
-	    git_index_update_all(idx, NULL, NULL, NULL) < 0 ||
-	    git_index_write(idx) < 0 ||
-	    git_index_write_tree(&tree_id, idx) < 0 ||
-	    git_tree_lookup(&tree, w->repo, &tree_id) < 0 ||
-	    (!w->unborn && git_commit_lookup(&parent, w->repo,
-	    &w->head) < 0)) {
-		ocf_sync_set(rep, OCF_CRITICAL, "unable to stage the changes "
-		    "of '%s': %s", c->workspace, gerr(NULL));
-		goto out;
-	}
-	if (parent != NULL && git_oid_equal(&tree_id,
-	    git_commit_tree_id(parent))) {
-		*files = 0;	/* only stat noise: nothing to commit */
-		rc = 0;
-		goto out;
-	}
-	snprintf(name, sizeof(name), "ocf on %s", node);
-	snprintf(email, sizeof(email), "ocf@%s", node);
-	utc_stamp(when, sizeof(when), 0);
-	snprintf(msg, sizeof(msg), "ocf: workspace of %s at %s\n", node, when);
-	if (git_signature_now(&sig, name, email) < 0 ||
-	    git_commit_create(&id, w->repo, "HEAD", sig, sig, NULL, msg, tree,
-	    parent != NULL ? 1 : 0,
-	    (const git_commit **)(parent != NULL ? &parent : NULL)) < 0) {
-		ocf_sync_set(rep, OCF_CRITICAL, "unable to commit in '%s': "
-		    "%s", c->workspace, gerr(NULL));
-		goto out;
-	}
-	git_oid_cpy(&w->head, &id);
-	w->unborn = 0;
-	rc = 0;
-out:
-	git_signature_free(sig);
-	git_commit_free(parent);
-	git_tree_free(tree);
-	git_index_free(idx);
-	return rc;
-}
 
 /* push the branch to dst, never forced: 0 done, 1 refused, -1 error */
 static int
@@ -676,27 +978,31 @@ push_one(struct ws *w, struct gctx *g, const char *dst)
 	return g->rejected[0] != '\0' ? 1 : 0;
 }
 
-/* the remote moved on: our commits go to ocf/NODE, never over theirs */
+/* our remote is in-memory: move the tracking ref ourselves; if that
+ * fails it is only stale, and the next push says so */
+static void
+pushed(struct ws *w, struct ocf_sync_result *rep)
+{
+	git_reference *ref = NULL;
+
+	ocf_worker_phase(1);
+	(void)git_reference_create(&ref, w->repo, w->tref, &w->head, 1,
+	    "ocf-sync: push");
+	git_reference_free(ref);
+	rep->ahead = rep->behind = 0;
+}
+
+/* our commits go to ocf/NODE, never over the remote's branch; conflict
+ * names the files when a merge is why, why the remote's own refusal */
 static void
 push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
-    const char *node, struct ocf_sync_result *rep)
+    const char *node, const git_oid *tip, const char *conflict,
+    const char *why, struct ocf_sync_result *rep)
 {
-	char dst[600], stamp[32], why[256];
-	git_oid tip;
+	char dst[600], stamp[32];
 	size_t ahead, behind;
 	int r;
 
-	snprintf(why, sizeof(why), "%s", g->rejected[0] != '\0' ?
-	    g->rejected : "");
-	if (fetch(c, w, g, &tip, rep) == -1)
-		return;
-	if (git_oid_equal(&tip, &w->head) ||
-	    git_graph_descendant_of(w->repo, &tip, &w->head) == 1) {
-		rep->ahead = 0;
-		ocf_sync_set(rep, OCF_OK, "%s/%s already has our commits",
-		    c->sync_remote, w->rbranch);
-		return;
-	}
 	snprintf(dst, sizeof(dst), "refs/heads/ocf/%s", node);
 	if ((r = push_one(w, g, dst)) == 1) {
 		utc_stamp(stamp, sizeof(stamp), 1);
@@ -704,23 +1010,88 @@ push_aside(const struct ocf_config *c, struct ws *w, struct gctx *g,
 		r = push_one(w, g, dst);
 	}
 	if (git_graph_ahead_behind(&ahead, &behind, w->repo, &w->head,
-	    &tip) == 0) {
+	    tip) == 0) {
 		rep->ahead = (int)ahead;
 		rep->behind = (int)behind;
 	}
-	if (r != 0) {
-		ocf_sync_set(rep, OCF_CRITICAL, "remote moved on and unable "
-		    "to push to '%s': %s; the commits stay in '%s'", dst + 11,
-		    r == 1 ? g->rejected : gerr(g), c->workspace);
-		return;
-	}
-	if (why[0] != '\0')
+	if (conflict != NULL)
+		rep->conflict = 1;
+	if (r != 0)
+		ocf_sync_set(rep, OCF_CRITICAL, "%s%s and unable to push to "
+		    "'%s': %s; the commits stay in '%s'", conflict != NULL ?
+		    "conflict in " : "remote moved on", conflict != NULL ?
+		    conflict : "", dst + 11, r == 1 ? g->rejected : gerr(g),
+		    c->workspace);
+	else if (conflict != NULL)
+		ocf_sync_set(rep, OCF_WARNING, "conflict in %s: kept the "
+		    "checkout as it was; pushed to %s for merging", conflict,
+		    dst + 11);
+	else if (why[0] != '\0')
 		ocf_sync_set(rep, OCF_WARNING, "%s/%s refused the push (%s); "
 		    "pushed to %s for merging", c->sync_remote, w->rbranch, why,
 		    dst + 11);
 	else
 		ocf_sync_set(rep, OCF_WARNING, "remote moved on; pushed to "
 		    "%s for merging", dst + 11);
+}
+
+/*
+ * The remote refused our push: fetch, and when both sides moved on,
+ * merge and push again, a bounded number of times (the remote may keep
+ * moving).  Conflicts, or a refusal that no merge cures, send our branch
+ * to ocf/NODE instead.
+ */
+static void
+push_merging(const struct ocf_config *c, struct ws *w, struct gctx *g,
+    const char *node, const char *done, struct ocf_sync_result *rep)
+{
+	char why[256], names[120], dst[300];
+	git_oid tip;
+	size_t ahead, behind, merged = 0;
+	int r;
+
+	snprintf(why, sizeof(why), "%s", g->rejected);
+	snprintf(dst, sizeof(dst), "refs/heads/%s", w->rbranch);
+	for (int tries = 0; tries < MAX_MERGES; tries++) {
+		if (fetch(c, w, g, &tip, rep) == -1)
+			return;
+		if (git_oid_equal(&tip, &w->head) ||
+		    git_graph_descendant_of(w->repo, &tip, &w->head) == 1) {
+			rep->ahead = 0;
+			ocf_sync_set(rep, OCF_OK, "%s%s/%s already has our "
+			    "commits", done, c->sync_remote, w->rbranch);
+			return;
+		}
+		/* already merged, still refused: not for being behind */
+		if (git_graph_descendant_of(w->repo, &w->head, &tip) == 1)
+			break;
+		if (git_graph_ahead_behind(&ahead, &behind, w->repo, &w->head,
+		    &tip) < 0)
+			behind = 0;
+		if ((r = merge(c, w, &tip, node, names, sizeof(names),
+		    rep)) == -1)
+			return;
+		if (r == 1) {
+			push_aside(c, w, g, node, &tip, names, why, rep);
+			return;
+		}
+		merged += behind;
+		if ((r = push_one(w, g, dst)) == 0) {
+			pushed(w, rep);
+			ocf_sync_set(rep, OCF_OK, "%smerged %zu commit%s of "
+			    "%s/%s; pushed", done, merged, plural(merged),
+			    c->sync_remote, w->rbranch);
+			return;
+		}
+		if (r == -1) {
+			ocf_sync_set(rep, OCF_CRITICAL, "%smerged %s/%s but "
+			    "unable to push: %s; the merge stays in '%s'", done,
+			    c->sync_remote, w->rbranch, gerr(g), c->workspace);
+			return;
+		}
+		snprintf(why, sizeof(why), "%s", g->rejected);
+	}
+	push_aside(c, w, g, node, &tip, NULL, why, rep);
 }
 
 static void
@@ -760,22 +1131,14 @@ push_decide(const struct ocf_config *c, struct ws *w, struct gctx *g,
 	}
 	snprintf(dst, sizeof(dst), "refs/heads/%s", w->rbranch);
 	if ((r = push_one(w, g, dst)) == 0) {
-		git_reference *ref = NULL;
-
-		/* our remote is in-memory: move the tracking ref ourselves;
-		 * if that fails it is only stale, and the next push says so */
-		ocf_worker_phase(1);
-		(void)git_reference_create(&ref, w->repo, w->tref, &w->head, 1,
-		    "ocf-sync: push");
-		git_reference_free(ref);
-		rep->ahead = 0;
+		pushed(w, rep);
 		ocf_sync_set(rep, OCF_OK, "%spushed to %s/%s", done,
 		    c->sync_remote, w->rbranch);
 	} else if (r == -1)
 		ocf_sync_set(rep, OCF_CRITICAL, "%sunable to push to '%s': "
 		    "%s", done, c->sync_remote, gerr(g));
 	else
-		push_aside(c, w, g, node, rep);
+		push_merging(c, w, g, node, done, rep);
 }
 
 static void
@@ -879,6 +1242,7 @@ run_git(const struct ocf_config *c, ocf_worker_fn fn, int token,
 			    "(SYNC_TIMEOUT) talking to '%.100s'; %s",
 			    c->sync_timeout, c->sync_remote, kept);
 		ocf_redact(r->detail, sizeof(r->detail), g->token);
+		ocf_redact(r->note, sizeof(r->note), g->token);
 		explicit_bzero(g->token, sizeof(g->token));
 	}
 	free(g);
@@ -908,4 +1272,18 @@ ocf_sync_status(const struct ocf_config *c, struct ocf_sync_result *r,
     int *ahead, int *behind)
 {
 	return run_git(c, do_status, 0, "nothing changed", r, ahead, behind);
+}
+
+void
+ocf_sync_announce(const struct ocf_config *c, const struct ocf_sync_result *r)
+{
+	struct ocf_state s;
+	char err[OCF_STATE_ERRLEN];
+
+	if (!r->conflict)
+		return;
+	if (ocf_state_load(c->state_dir, &s, err, sizeof(err)) == -1)
+		ocf_state_init(&s);	/* the event matters more than the role */
+	ocf_announce(c, "sync-conflict", ocf_role_name(s.role),
+	    ocf_role_name(s.role), s.transitions, r->detail, r->status);
 }

@@ -1,9 +1,12 @@
 /*
  * Workspace sync through git (libgit2); secrets are in secrets.h.
  *
- * Nothing is ever lost: a pull only fast-forwards a clean checkout, and a
- * push never forces (when the remote moved on, the node's commits go to a
- * branch of their own, ocf/NODE).  Each operation runs in the sync worker
+ * Nothing is ever lost, nothing is rewritten: when the workspace and the
+ * remote both moved on, the workspace's changes are committed and the
+ * remote's branch merged in (three-way, libgit2).  A clean merge becomes
+ * a merge commit; a merge with conflicts leaves the checkout exactly as
+ * it was, and a push then sends the node's commits to a branch of their
+ * own, ocf/NODE.  A push never forces.  Each operation runs in the sync worker
  * (worker.h), which drops to OPENCLAW_USER when we are root and is
  * SIGKILLed after SYNC_TIMEOUT, so files keep their owner and a hanging
  * remote cannot hold up a promotion.
@@ -19,11 +22,18 @@
 
 struct ocf_config;
 
-/* fetch SYNC_REMOTE's branch and fast-forward the current branch only */
+/* fetch SYNC_REMOTE's branch; fast-forward, or commit and merge; never
+ * writes to the remote */
 int ocf_sync_pull(const struct ocf_config *c, struct ocf_sync_result *r);
 
-/* commit the workspace's changes and push; never force */
+/* commit the workspace's changes, merge the remote's, push; never force */
 int ocf_sync_push(const struct ocf_config *c, struct ocf_sync_result *r);
+
+/* after a pull or push whose merge had conflicts (r->conflict): the
+ * sync-conflict event to the hooks and the webhook.  The caller holds no
+ * lock (a hook may run ocf tools) */
+void ocf_sync_announce(const struct ocf_config *c,
+    const struct ocf_sync_result *r);
 
 /* ahead/behind the remote-tracking branch, without fetching (-1 when
  * unknown); OK when level with it and clean, WARNING otherwise */

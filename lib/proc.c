@@ -227,3 +227,49 @@ ocf_pgrp_stop(pid_t pgid, double timeout)
 	}
 	return pgrp_wait(pgid, KILL_WAIT) ? 1 : -1;
 }
+
+/* 1 when /proc/pid/fd has a descriptor open on path, 0 otherwise */
+static int
+pid_holds(const char *pid, const char *path)
+{
+	char dir[300], fd[600], target[4096];
+	struct dirent *de;
+	DIR *d;
+	ssize_t n;
+	int found = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	if ((d = opendir(dir)) == NULL)
+		return 0;	/* gone, or not ours to see */
+	while (!found && (de = readdir(d)) != NULL) {
+		if (!all_digits(de->d_name))
+			continue;
+		snprintf(fd, sizeof(fd), "%s/%s", dir, de->d_name);
+		n = readlink(fd, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		found = strcmp(target, path) == 0;
+	}
+	closedir(d);
+	return found;
+}
+
+int
+ocf_proc_holds(const char *path)
+{
+	char real[4096];
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	if (realpath(path, real) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	while (!found && (de = readdir(d)) != NULL)
+		if (all_digits(de->d_name))
+			found = pid_holds(de->d_name, real);
+	closedir(d);
+	return found;
+}

@@ -13,6 +13,10 @@ int ocf_proc_start_time(pid_t pid, unsigned long long *t);
 /* true when pid exists and still has the recorded start time */
 int ocf_proc_same(pid_t pid, unsigned long long start);
 
+/* 1 when a process we may look at has path open, 0 when none does, -1
+ * when /proc cannot tell; other users' processes are hidden from us */
+int ocf_proc_holds(const char *path);
+
 /* number of live (non-zombie) processes in process group pgid */
 int ocf_pgrp_count(pid_t pgid);
 

@@ -1,7 +1,8 @@
 /*
  * Secrets: rsync SECRETS_HOST:SECRETS_SRC into SECRETS_DIR.
  *
- * rsync writes into a fresh sibling directory, DIR.ocf-new; only a
+ * rsync writes into a fresh sibling directory, DIR.ocf-new (symlinks that
+ * leave the tree are not copied); only a
  * complete transfer is swapped in (renameat2 RENAME_EXCHANGE, atomic), so
  * a failed or killed sync leaves the cached copy as it was.  The whole job
  * runs in the sync worker, as OPENCLAW_USER when we are root: the copy
@@ -216,8 +217,11 @@ do_secrets(void *arg, struct ocf_sync_result *rep)
 	const struct ocf_config *c = j->c;
 	struct ocf_spawn_opts o = { .log_path = j->log };
 	char tmpdst[1200], tmo[32], err[512];
-	char *argv[] = { "rsync", "-rlpt", "--chmod=D700,F600", tmo, "-e",
-	    j->rsh, j->src, tmpdst, NULL };
+	/* --safe-links: a symlink that leaves the tree (absolute, or with
+	 * enough ../) is not copied: SECRETS_DIR must not point the gateway
+	 * at /etc/shadow because SECRETS_HOST said so */
+	char *argv[] = { "rsync", "-rlpt", "--safe-links", "--chmod=D700,F600",
+	    tmo, "-e", j->rsh, j->src, tmpdst, NULL };
 	int rc;
 
 	if (ocf_secrets_dir(c, j->dir, sizeof(j->dir)) == -1) {

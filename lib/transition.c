@@ -60,6 +60,10 @@ end(const struct ocf_config *c, struct ocf_txn *x, const char *event,
 	ocf_txn_end(x);
 	if (event != NULL)
 		ocf_announce_event(c, &e);
+	if (t->conflict[0] != '\0')
+		ocf_announce(c, "sync-conflict", ocf_role_name(x->s.role),
+		    ocf_role_name(x->s.role), x->s.transitions, t->conflict,
+		    OCF_WARNING);
 	return t->status;
 }
 
@@ -167,7 +171,8 @@ answers(const struct ocf_config *c, const char *url, double timeout)
 
 /* best effort: a failed step warns, never stops the transition */
 static int
-sync_step(const struct ocf_config *c, struct ocf_txn *x, const char *what,
+sync_step(const struct ocf_config *c, struct ocf_txn *x,
+    struct ocf_transition *t, const char *what,
     int (*fn)(const struct ocf_config *, struct ocf_sync_result *))
 {
 	struct ocf_sync_result r;
@@ -176,6 +181,10 @@ sync_step(const struct ocf_config *c, struct ocf_txn *x, const char *what,
 	fn(c, &r);
 	ocf_sync_record(&x->s, what, &r);
 	save(x);
+	if (r.note[0] != '\0')
+		ocf_warn("%s: %s", what, r.note);
+	if (r.conflict)		/* announced once the lock is released */
+		snprintf(t->conflict, sizeof(t->conflict), "%s", r.detail);
 	if (r.status == OCF_OK) {
 		ocf_info("%s: %s", what, r.detail);
 		return OCF_OK;
@@ -263,13 +272,13 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	if (!(flags & OCF_TR_NOSYNC)) {
 		if (workspace_configured(c))
 			status = ocf_exit_worst(status,
-			    sync_step(c, &x, "pull", ocf_sync_pull));
+			    sync_step(c, &x, t, "pull", ocf_sync_pull));
 		else
 			ocf_info("pull: skipped, no workspace at '%s'",
 			    c->workspace);
 		if (c->secrets_host[0] != '\0')
 			status = ocf_exit_worst(status,
-			    sync_step(c, &x, "secrets", ocf_sync_secrets));
+			    sync_step(c, &x, t, "secrets", ocf_sync_secrets));
 	}
 	if (!running) {
 		ocf_info("starting the gateway");
@@ -351,7 +360,7 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	if (!(flags & OCF_TR_NOSYNC) && old != OCF_ROLE_STANDBY &&
 	    workspace_configured(c))
 		status = ocf_exit_worst(status,
-		    sync_step(c, &x, "push", ocf_sync_push));
+		    sync_step(c, &x, t, "push", ocf_sync_push));
 	arrive(s, OCF_ROLE_STANDBY, flags);
 	t->changed = old != OCF_ROLE_STANDBY;
 	result(t, status, "standby: gateway stopped%s%s",

@@ -25,6 +25,7 @@ struct ocf_transition {
 	int status;		/* exit code by the table */
 	int changed;		/* the role changed */
 	char detail[512];	/* one line for the operator */
+	char conflict[256];	/* a sync merge's conflict to announce, or "" */
 };
 
 int ocf_promote(const struct ocf_config *c, int flags,

@@ -51,6 +51,21 @@ ocf_sync_set(struct ocf_sync_result *r, int status, const char *fmt, ...)
 	return status;
 }
 
+void
+ocf_sync_note(struct ocf_sync_result *r, const char *fmt, ...)
+{
+	size_t o = strlen(r->note);
+	va_list ap;
+
+	if (o > 0 && o + 2 < sizeof(r->note)) {
+		memcpy(r->note + o, "; ", 3);
+		o += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->note + o, sizeof(r->note) - o, fmt, ap);
+	va_end(ap);
+}
+
 /* when we are root: to user, and HOME, USER, LOGNAME from its passwd */
 static int
 become_user(const char *user, char *err, size_t len)
@@ -96,7 +111,11 @@ worker_child(const char *user, ocf_worker_fn fn, void *arg, int fd)
 	_exit(0);
 }
 
-/* read phase bytes and the reply until EOF or the deadline; 1 on timeout */
+/*
+ * Read phase bytes and the reply until EOF or the deadline; 1 on timeout.
+ * The deadline never cuts a local phase: past it, we wait for the worker
+ * to leave the phase (or to finish) and only then say it timed out.
+ */
 static int
 worker_read(int fd, double timeout, struct ocf_sync_result *rep,
     size_t *got)
@@ -111,11 +130,12 @@ worker_read(int fd, double timeout, struct ocf_sync_result *rep,
 		double left;
 		ssize_t n;
 
-		left = start + (local ? 2 * timeout : timeout) - ocf_mono();
-		if (left <= 0)
+		left = start + timeout - ocf_mono();
+		if (left <= 0 && !local)
 			return 1;
 		ocf_idle();	/* a long fetch must not look like a hung watcher */
-		if (poll(&p, 1, left > 0.5 ? 500 : (int)(left * 1000) + 1) == -1) {
+		if (poll(&p, 1, left > 0.5 || local ? 500 :
+		    (int)(left * 1000) + 1) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;

@@ -13,7 +13,9 @@
 struct ocf_sync_result {
 	int status;		/* OCF_OK/WARNING/CRITICAL/UNKNOWN */
 	int ahead, behind;	/* against the remote branch; -1: unknown */
+	int conflict;		/* a merge had conflicts: detail names them */
 	char detail[256];	/* one line */
+	char note[256];		/* a warning beside the result, or "" */
 };
 
 typedef void (*ocf_worker_fn)(void *arg, struct ocf_sync_result *r);
@@ -28,5 +30,9 @@ void ocf_worker_phase(int local);
 /* set r's status and format its detail; r->status */
 int ocf_sync_set(struct ocf_sync_result *r, int status, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
+
+/* append a warning to r's note ("; " between two) */
+void ocf_sync_note(struct ocf_sync_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -85,8 +85,14 @@ test_grep 'ExecStart= the installed ocf-watch' '^ExecStart=/usr/bin/ocf-watch$' 
 	"$U/ocf-watch.service"
 test_cmp_str 'no EnvironmentFile= (ocf-watch reads SYSCONFDIR/ocf/ocf.conf itself)' \
 	'' "$(grep '^EnvironmentFile=' "$U/ocf-watch.service")"
+test_grep 'ocf-sync.service: ExecStart= the installed ocf-sync' \
+	'^ExecStart=/usr/bin/ocf-sync sync$' "$U/ocf-sync.service"
+test_grep 'ocf-sync.timer installed' '^OnUnitInactiveSec=' "$U/ocf-sync.timer"
+test_grep "the primary's pull drop-in in the examples, with the real path" \
+	'^ExecStartPre=-\+/usr/bin/ocf-sync pull$' \
+	"$D/usr/share/doc/ocf/examples/openclaw-primary-pull.conf"
 test_cmp_str 'no /usr/local path left in the units' '' \
-	"$(grep -h /usr/local/ "$U"/*.service)"
+	"$(grep -h /usr/local/ "$U"/*.service "$U"/*.timer)"
 test_cmp_str 'no unit enabled (no wants/ link)' '' \
 	"$(find "$D" -name '*.wants')"
 test_ok 'ocf.conf.example in the doc examples' \

@@ -1,7 +1,7 @@
 #!/bin/sh
 # t3001-sync-pull: ocf-sync pull over the local-path transport with real git
-# repositories: fast-forward, a dirty tree and diverged history kept as they
-# are, status, an unreachable or hanging remote, the user switch, and no
+# repositories: fast-forward, a dirty tree committed and merged, a conflict
+# that leaves the checkout as it was, status, an unreachable or hanging remote, the user switch, and no
 # credential in any message.
 . "$(dirname "$0")/lib.sh"
 
@@ -68,42 +68,67 @@ test_cmp_str 'fast-forward: reflog names ocf-sync' \
 	'ocf-sync pull: fast-forward to origin/main' \
 	"$(git -C "$S" reflog -1 --format=%gs main)"
 
-# a dirty tracked file: kept, not fast-forwarded
+# a dirty tracked file that the remote changed too: committed, and the
+# merge has a conflict, so the checkout stays exactly as it was
 pcommit MEMORY.md 'second memory'
 before=$(head_of "$S")
 printf 'written by the standby agent\n' >"$S/MEMORY.md"
-test_expect_code 1 'dirty tree: pull exits 1' osync pull
-test_grep 'dirty tree: says so' 'kept local changes: 1 file dirty' "$TMP/err"
-test_cmp_str 'dirty tree: file content unchanged' 'written by the standby agent' \
+test_expect_code 1 'conflict: pull exits 1' osync pull
+test_grep 'conflict: names the file' \
+	'committed 1 file; conflict in MEMORY.md: kept the checkout as it was' \
+	"$TMP/err"
+test_cmp_str 'conflict: file content unchanged' 'written by the standby agent' \
 	"$(cat "$S/MEMORY.md")"
-test_cmp_str 'dirty tree: HEAD unchanged' "$before" "$(head_of "$S")"
-test_cmp_str 'dirty tree: PULL=warning' warning "$(state_get PULL)"
-git -C "$S" checkout -q MEMORY.md
+test_cmp_str 'conflict: the local change is a commit on top of HEAD' \
+	"$before" "$(head_of "$S" HEAD~1)"
+test_cmp_str 'conflict: nothing else changed' '' \
+	"$(git -C "$S" status --porcelain)"
+test_cmp_str 'conflict: no merge state left' '' \
+	"$(ls "$S/.git/MERGE_HEAD" 2>/dev/null)"
+test_cmp_str 'conflict: PULL=warning' warning "$(state_get PULL)"
+# an operator settles it the git way; ocf never rewrites
+must git -C "$S" reset -q --hard origin/main
 
-# an untracked file counts too (it could be overwritten)
-printf 'new note\n' >"$S/memory/untracked.md"
-test_expect_code 1 'untracked file: pull exits 1' osync pull
-test_cmp_str 'untracked file: kept' 'new note' "$(cat "$S/memory/untracked.md")"
-rm -f "$S/memory/untracked.md"
+# a dirty file the remote did not touch: committed, then merged
+pcommit memory/2026-11-26.md 'primary again'
+printf 'standby note\n' >"$S/memory/untracked.md"
+printf 'edited by the standby\n' >"$S/MEMORY.md"
+test_expect_code 0 'dirty, no conflict: pull exits 0' osync pull
+test_grep 'dirty, no conflict: merged' \
+	'committed 2 files; merged 1 commit of origin/main' "$STATE_DIR/state"
+test_cmp_str 'dirty, no conflict: remote file checked out' 'primary again' \
+	"$(cat "$S/memory/2026-11-26.md" 2>/dev/null)"
+test_cmp_str 'dirty, no conflict: local file kept' 'edited by the standby' \
+	"$(cat "$S/MEMORY.md")"
+test_cmp_str 'dirty, no conflict: a merge commit with both parents' \
+	"$(head_of "$R" main)" "$(head_of "$S" HEAD^2)"
+test_cmp_str 'dirty, no conflict: author' 'ocf on' \
+	"$(git -C "$S" log -1 --format=%an | cut -c1-6)"
+test_cmp_str 'dirty, no conflict: tree clean' '' \
+	"$(git -C "$S" status --porcelain)"
+test_cmp_str 'dirty, no conflict: PULL=ok' ok "$(state_get PULL)"
+must git -C "$S" reset -q --hard origin/main
 
-# ignored files do not block
+# ignored files are never committed and do not block
 printf 'node_modules/\n' >"$S/.git/info/exclude"
 mkdir -p "$S/node_modules" && printf x >"$S/node_modules/x"
+pcommit memory/2026-11-27.md 'third'
 test_expect_code 0 'ignored files do not block a fast-forward' osync pull
 test_cmp_str 'ignored files: fast-forwarded' "$(head_of "$R" main)" \
 	"$(head_of "$S")"
 
-# diverged: a local commit and a remote one
-printf 'standby work\n' >"$S/standby.md"
-must git -C "$S" add standby.md
-must git -C "$S" commit -q -m 'standby work'
-pcommit primary.md 'primary work'
+# diverged: a local commit and a remote one, both touching MEMORY.md
+printf 'standby work\n' >"$S/MEMORY.md"
+must git -C "$S" commit -q -a -m 'standby work'
+pcommit MEMORY.md 'primary work'
 before=$(head_of "$S")
-test_expect_code 1 'diverged: pull exits 1' osync pull
-test_grep 'diverged: reported' 'kept local work: ahead 1, behind 1' "$TMP/err"
+test_expect_code 1 'diverged, conflict: pull exits 1' osync pull
+test_grep 'diverged, conflict: reported' \
+	'conflict in MEMORY.md: kept the checkout as it was \(ahead 1, behind 1\)' \
+	"$TMP/err"
 test_cmp_str 'diverged: HEAD unchanged' "$before" "$(head_of "$S")"
 test_cmp_str 'diverged: local commit file intact' 'standby work' \
-	"$(cat "$S/standby.md")"
+	"$(cat "$S/MEMORY.md")"
 test_cmp_str 'diverged: tracking ref fetched' "$(head_of "$R" main)" \
 	"$(head_of "$S" origin/main)"
 
@@ -115,13 +140,15 @@ test_expect_code 1 'status --json' osync --json status
 test_grep 'status --json: ahead and behind' '"ahead":1,"behind":1' "$TMP/out"
 test_grep 'status --json: staleness' '"pull_age":[0-9.]+' "$TMP/out"
 
-# ahead only: still local work, still kept
+# ahead only: nothing to pull; the local work waits for a push
 git -C "$S" reset -q --hard origin/main
 printf 'more\n' >"$S/standby2.md"
 must git -C "$S" add standby2.md
 must git -C "$S" commit -q -m more
-test_expect_code 1 'ahead only: pull exits 1' osync pull
-test_grep 'ahead only: reported' 'ahead 1, behind 0' "$TMP/err"
+before=$(head_of "$S")
+test_expect_code 0 'ahead only: pull exits 0' osync pull
+test_grep 'ahead only: reported' 'nothing to pull: ahead 1' "$STATE_DIR/state"
+test_cmp_str 'ahead only: HEAD unchanged' "$before" "$(head_of "$S")"
 git -C "$S" reset -q --hard origin/main
 
 # workspace problems are exit 3

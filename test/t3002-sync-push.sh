@@ -1,8 +1,10 @@
 #!/bin/sh
 # t3002-sync-push: ocf-sync push with real git repositories: commit identity
 # and message, git add -A semantics, and the standby pushing back while the
-# primary also pushed: no force push ever, every commit of both sides ends
-# up reachable from a ref of the remote.
+# primary also pushed: merged when the changes do not overlap, set aside on
+# ocf/NODE with the checkout untouched and one sync-conflict event when
+# they do; no force push ever, every commit of both sides ends up
+# reachable from a ref of the remote.
 . "$(dirname "$0")/lib.sh"
 
 HOME=$TMP/home
@@ -94,35 +96,83 @@ test_grep 'push: detail' 'committed 3 files; pushed to origin/main' \
 	"$STATE_DIR/state"
 test_expect_code 0 'push again: nothing to push' osync push
 
-# both sides moved on: the primary pushed, the standby wrote memory
+# both sides moved on: the primary pushed, the standby wrote memory; the
+# changes do not overlap, so the standby merges and pushes (never forced)
 git -C "$P" pull -q origin main || bail_out 'primary cannot pull'
 pcommit primary.md 'primary wrote this'
 primary_commit=$(head_of "$P")
 printf 'day two\n' >"$S/memory/2026-11-26.md"
-test_expect_code 1 'remote moved on: push exits 1' osync push
-test_grep 'remote moved on: says where' \
-	'remote moved on; pushed to ocf/standby1 for merging' "$TMP/err"
+test_expect_code 0 'moved on, no conflict: push exits 0' osync push
+test_grep 'moved on, no conflict: says so' \
+	'committed 1 file; merged 1 commit of origin/main; pushed' \
+	"$STATE_DIR/state"
+test_cmp_str 'moved on, no conflict: main is our merge' "$(head_of "$S")" \
+	"$(head_of "$R" main)"
+test_cmp_str 'moved on, no conflict: first parent is our commit' \
+	'day two' "$(git -C "$R" show main^1:memory/2026-11-26.md)"
+test_cmp_str 'moved on, no conflict: second parent is the primary' \
+	"$primary_commit" "$(head_of "$R" main^2)"
+test_cmp_str 'moved on, no conflict: merge author' \
+	'ocf on standby1 <ocf@standby1>' \
+	"$(git -C "$R" log -1 --format='%an <%ae>' main)"
+test_cmp_str 'moved on, no conflict: primary file checked out' \
+	'primary wrote this' "$(cat "$S/primary.md" 2>/dev/null)"
+test_cmp_str 'moved on, no conflict: tree clean' '' \
+	"$(git -C "$S" status --porcelain)"
+test_ok 'moved on, no conflict: every commit on the remote' \
+	all_reachable "$P" "$S"
+test_cmp_str 'moved on, no conflict: PUSH=ok' ok "$(state_get PUSH)"
+
+# both sides changed MEMORY.md: a conflict; the checkout stays as it
+# was, our commits go to ocf/standby1, one sync-conflict event
+mkdir -p "$TMP/hooks"
+cat >"$TMP/hooks/10-log" <<'HOOK'
+#!/bin/sh
+printf '%s|%s\n' "$OCF_EVENT" "$OCF_REASON" >>"${0%/hooks/*}/events"
+HOOK
+chmod +x "$TMP/hooks/10-log"
+printf 'HOOKS_DIR=%s\n' "$TMP/hooks" >>"$TMP/ocf.conf"
+must git -C "$P" pull -q origin main
+pcommit MEMORY.md 'the primary remembers this'
+primary_commit=$(head_of "$P")
+printf 'the standby remembers that\n' >"$S/MEMORY.md"
+(cd "$S" && find . -path ./.git -prune -o -type f -print | sort |
+	xargs cat) >"$TMP/before"
+test_expect_code 1 'conflict: push exits 1' osync push
+test_grep 'conflict: names the file and the branch' \
+	'conflict in MEMORY.md: kept the checkout as it was; pushed to ocf/standby1 for merging' \
+	"$TMP/err"
 standby_commit=$(head_of "$S")
-test_cmp_str 'no force push: main is still the primary commit' \
+test_cmp_str 'conflict: no force push: main is still the primary commit' \
 	"$primary_commit" "$(head_of "$R" main)"
-test_cmp_str 'standby commit is ocf/standby1' "$standby_commit" \
+test_cmp_str 'conflict: standby commit is ocf/standby1' "$standby_commit" \
 	"$(head_of "$R" ocf/standby1)"
 git -C "$R" branch -a --contains "$standby_commit" >"$TMP/contains"
-test_grep 'branch -a --contains the standby commit' 'ocf/standby1' \
+test_grep 'conflict: branch -a --contains the standby commit' 'ocf/standby1' \
 	"$TMP/contains"
-test_ok 'every commit of both sides is on the remote' all_reachable "$P" "$S"
-test_cmp_str 'remote moved on: PUSH=warning' warning "$(state_get PUSH)"
-test_cmp_str 'remote moved on: workspace untouched' 'day two' \
-	"$(cat "$S/memory/2026-11-26.md")"
+test_ok 'conflict: every commit of both sides is on the remote' \
+	all_reachable "$P" "$S"
+test_cmp_str 'conflict: PUSH=warning' warning "$(state_get PUSH)"
+(cd "$S" && find . -path ./.git -prune -o -type f -print | sort |
+	xargs cat) >"$TMP/after"
+test_ok 'conflict: checkout byte for byte unchanged' \
+	cmp -s "$TMP/before" "$TMP/after"
+test_cmp_str 'conflict: nothing left to commit' '' \
+	"$(git -C "$S" status --porcelain)"
+test_cmp_str 'conflict: exactly one sync-conflict event' \
+	'sync-conflict|conflict in MEMORY.md: kept the checkout as it was; pushed to ocf/standby1 for merging' \
+	"$(cat "$TMP/events" 2>/dev/null)"
 
-# more work while still diverged: ocf/standby1 fast-forwards
+# more work while still in conflict: ocf/standby1 fast-forwards
 printf 'day three\n' >"$S/memory/2026-11-27.md"
-test_expect_code 1 'still diverged: push exits 1' osync push
-test_cmp_str 'still diverged: ocf/standby1 moved forward' "$(head_of "$S")" \
+test_expect_code 1 'still in conflict: push exits 1' osync push
+test_cmp_str 'still in conflict: ocf/standby1 moved forward' "$(head_of "$S")" \
 	"$(head_of "$R" ocf/standby1)"
-test_cmp_str 'still diverged: main untouched' "$primary_commit" \
+test_cmp_str 'still in conflict: main untouched' "$primary_commit" \
 	"$(head_of "$R" main)"
-test_ok 'still diverged: every commit on the remote' all_reachable "$P" "$S"
+test_ok 'still in conflict: every commit on the remote' all_reachable "$P" "$S"
+test_cmp_str 'still in conflict: one event per conflicting push' 2 \
+	"$(wc -l <"$TMP/events" | tr -d ' ')"
 
 # somebody else moved ocf/standby1: a new timestamped branch, never over it
 git -C "$P" push -q origin main:refs/heads/ocf/standby1 -f ||
@@ -141,7 +191,9 @@ test_ok 'ocf/standby1 taken: every commit on the remote' all_reachable "$P" "$S"
 # an operator merges the standby's work: the next push sees it is there
 git -C "$P" fetch -q origin || bail_out 'primary cannot fetch'
 branch=$(sed -n 's|^refs/heads/\(ocf/standby1-.*\)$|\1|p' "$TMP/refs" | head -n 1)
-must git -C "$P" merge -q --no-edit "origin/$branch"
+git -C "$P" merge -q --no-edit "origin/$branch" >/dev/null 2>&1
+printf 'both remembered\n' >"$P/MEMORY.md"
+must git -C "$P" commit -q -a -m 'merged by hand'
 must git -C "$P" push -q origin main
 test_expect_code 0 'merged upstream: push exits 0' osync push
 test_grep 'merged upstream: says so' 'already has our commits' \

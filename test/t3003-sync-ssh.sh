@@ -122,11 +122,22 @@ else
 	test_skip 'ssh-agent' 'ssh-agent not installed'
 fi
 
-# push back over ssh while the primary also pushed
+# push back over ssh while the primary also pushed: merged
 pcommit primary.md 'primary wrote this'
-primary_commit=$(head_of "$P")
 mkdir -p "$S/memory" && printf 'standby wrote this\n' >"$S/memory/standby.md"
-test_expect_code 1 'ssh push, remote moved on: exit 1' \
+test_expect_code 0 'ssh push, remote moved on: merged, exit 0' \
+	env SSH_KNOWN_HOSTS="$SSHD_KNOWN_HOSTS" ocf-sync -c "$TMP/ocf.conf" push
+test_cmp_str 'ssh push, merged: main is the merge' "$(head_of "$S")" \
+	"$(head_of "$R" main)"
+test_cmp_str 'ssh push, merged: primary file here' 'primary wrote this' \
+	"$(cat "$S/primary.md" 2>/dev/null)"
+
+# both wrote MEMORY.md: a conflict, set aside over ssh
+must git -C "$P" pull -q origin main
+pcommit MEMORY.md 'primary wrote this'
+primary_commit=$(head_of "$P")
+printf 'standby wrote this\n' >"$S/MEMORY.md"
+test_expect_code 1 'ssh push, conflict: exit 1' \
 	env SSH_KNOWN_HOSTS="$SSHD_KNOWN_HOSTS" ocf-sync -c "$TMP/ocf.conf" push
 test_grep 'ssh push: pushed aside' 'pushed to ocf/standby1 for merging' \
 	"$TMP/err"

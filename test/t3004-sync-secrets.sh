@@ -1,7 +1,7 @@
 #!/bin/sh
 # t3004-sync-secrets: ocf-sync secrets, rsync over a real sshd on 127.0.0.1:
 # files arrive with mode 0600 in a 0700 directory, a remote deletion is
-# mirrored, and an unreachable, hanging or unknown host fails within
+# mirrored, symlinks leaving the directory are not copied, and an unreachable, hanging or unknown host fails within
 # SYNC_TIMEOUT and keeps the cached copy.
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/sshd.sh"
@@ -76,6 +76,20 @@ test_expect_code 0 'secrets: second sync' osync secrets
 test_cmp_str 'secrets: updated' 'TELEGRAM_TOKEN=two' "$(cat "$D/gateway.env")"
 test_ok 'secrets: remote deletion mirrored' test ! -e "$D/old.txt"
 test_ok 'secrets: no temporary directory left' test ! -e "$D.ocf-new"
+
+# SECRETS_HOST sends symlinks: those that leave the directory never land
+# (an absolute one, one climbing out with ../), one inside does
+ln -s /etc/shadow "$SRC/shadow.env" || bail_out 'cannot create a symlink'
+ln -s ../../../../etc/passwd "$SRC/sub/up.key" || bail_out 'cannot create a symlink'
+ln -s ../gateway.env "$SRC/sub/gateway.env" || bail_out 'cannot create a symlink'
+test_expect_code 0 'symlinks: sync' osync secrets
+test_ok 'symlinks: absolute link to /etc/shadow not copied' \
+	test ! -e "$D/shadow.env" -a ! -L "$D/shadow.env"
+test_ok 'symlinks: link climbing out of the directory not copied' \
+	test ! -e "$D/sub/up.key" -a ! -L "$D/sub/up.key"
+test_cmp_str 'symlinks: link inside the directory kept' '../gateway.env' \
+	"$(readlink "$D/sub/gateway.env")"
+rm "$SRC/shadow.env" "$SRC/sub/up.key" "$SRC/sub/gateway.env"
 
 # unreachable host (closed port): fails within SYNC_TIMEOUT, cache kept
 printf 'TELEGRAM_TOKEN=three\n' >"$SRC/gateway.env"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t3005-sync-valgrind: ocf-sync pull, push (including the push set aside),
+# t3005-sync-valgrind: ocf-sync pull, push (merged, and set aside on a conflict),
 # status and secrets under valgrind's memcheck, the forked workers included:
 # no invalid access, no leak of ours.  Over SSH, libgit2 1.5.1 itself leaks
 # two small blocks per connection in its known_hosts check
@@ -83,6 +83,11 @@ test_ok 'push: memcheck clean' clean push
 must git -C "$P" pull -q origin main
 pcommit b.md three
 printf 'y\n' >"$S/memory/y.md"
+test_expect_code 0 'push merged (local path)' vg merge push
+test_ok 'push merged: memcheck clean' clean merge
+must git -C "$P" pull -q origin main
+pcommit MEMORY.md four
+printf 'five\n' >"$S/MEMORY.md"
 test_expect_code 1 'push set aside (local path)' vg aside push
 test_ok 'push set aside: memcheck clean' clean aside
 test_expect_code 1 'status' vg status status
