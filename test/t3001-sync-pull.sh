@@ -5,25 +5,11 @@
 # credential in any message.
 . "$(dirname "$0")/lib.sh"
 
-HOME=$TMP/home
-GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
-GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid
-export HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME \
-	GIT_COMMITTER_EMAIL
+. "$SRCDIR/test/git.sh"
 STATE_DIR=$TMP/state
 R=$TMP/remote.git P=$TMP/primary S=$TMP/standby
-mkdir -p "$HOME" || bail_out 'cannot create HOME'
 printf 'OPENCLAW_USER=\nSTATE_DIR=%s\nWORKSPACE=%s\n' "$STATE_DIR" "$S" \
 	>"$TMP/ocf.conf" || bail_out 'cannot write ocf.conf'
-
-osync() {
-	ocf-sync -c "$TMP/ocf.conf" "$@"
-}
-
-# must CMD...: a setup step that has to work
-must() {
-	"$@" || bail_out "setup failed: $*"
-}
 
 # pcommit FILE TEXT: the primary commits FILE and pushes it
 pcommit() {
@@ -32,10 +18,6 @@ pcommit() {
 	must git -C "$P" add "$1"
 	must git -C "$P" commit -q -m "primary: $1"
 	must git -C "$P" push -q origin main
-}
-
-head_of() {
-	git -C "$1" rev-parse "${2:-HEAD}"
 }
 
 # elapsed_below START SECONDS: true if less than SECONDS passed since START

@@ -6,14 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/sshd.sh"
 
-HOME=$TMP/home
-GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
-GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid
-export HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME \
-	GIT_COMMITTER_EMAIL
+. "$SRCDIR/test/git.sh"
 STATE_DIR=$TMP/state
 R=$TMP/remote.git P=$TMP/primary S=$TMP/standby
-mkdir -p "$HOME" || bail_out 'cannot create HOME'
 
 if ! sshd_start; then
 	test_skip 'ssh transport' "$SSHD_WHY"
@@ -25,25 +20,12 @@ printf 'OPENCLAW_USER=\nSTATE_DIR=%s\nWORKSPACE=%s\nNODE_NAME=standby1\nSSH_KEY=
 	"$STATE_DIR" "$S" "$SSHD_KEY" >"$TMP/ocf.conf" ||
 	bail_out 'cannot write ocf.conf'
 
-osync() {
-	ocf-sync -c "$TMP/ocf.conf" "$@"
-}
-
-# must CMD...: a setup step that has to work
-must() {
-	"$@" || bail_out "setup failed: $*"
-}
-
 pcommit() {
 	must mkdir -p "$(dirname "$P/$1")"
 	printf '%s\n' "$2" >"$P/$1" || bail_out "cannot write $P/$1"
 	must git -C "$P" add "$1"
 	must git -C "$P" commit -q -m "primary: $1"
 	must git -C "$P" push -q origin main
-}
-
-head_of() {
-	git -C "$1" rev-parse "${2:-HEAD}"
 }
 
 git init -q --bare -b main "$R" || bail_out 'git init failed'

@@ -8,14 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/sshd.sh"
 
-HOME=$TMP/home
-GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
-GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid
-export HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME \
-	GIT_COMMITTER_EMAIL
+. "$SRCDIR/test/git.sh"
 STATE_DIR=$TMP/state
 R=$TMP/remote.git P=$TMP/primary S=$TMP/standby
-mkdir -p "$HOME" || bail_out 'cannot create HOME'
 
 if ! command -v valgrind >/dev/null 2>&1; then
 	test_skip 'ocf-sync under valgrind' 'valgrind is not installed'
@@ -33,10 +28,6 @@ cat >"$TMP/libgit2.supp" <<'EOF'
 EOF
 printf 'OPENCLAW_USER=\nSTATE_DIR=%s\nWORKSPACE=%s\nNODE_NAME=vg\nSYNC_TIMEOUT=60\n' \
 	"$STATE_DIR" "$S" >"$TMP/ocf.conf" || bail_out 'cannot write ocf.conf'
-
-must() {
-	"$@" || bail_out "setup failed: $*"
-}
 
 # vg NAME ARGS...: ocf-sync ARGS under memcheck, one log per process
 vg() {

@@ -10,28 +10,11 @@
 #    push).
 . "$(dirname "$0")/lib.sh"
 
-HOME=$TMP/home
-GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
-GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid
-export HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME \
-	GIT_COMMITTER_EMAIL
+. "$SRCDIR/test/git.sh"
 STATE_DIR=$TMP/state
 R=$TMP/remote.git P=$TMP/primary S=$TMP/standby
-mkdir -p "$HOME" || bail_out 'cannot create HOME'
 printf 'OPENCLAW_USER=\nSTATE_DIR=%s\nWORKSPACE=%s\nNODE_NAME=standby1\n' \
 	"$STATE_DIR" "$S" >"$TMP/ocf.conf" || bail_out 'cannot write ocf.conf'
-
-osync() {
-	ocf-sync -c "$TMP/ocf.conf" "$@"
-}
-
-must() {
-	"$@" || bail_out "setup failed: $*"
-}
-
-head_of() {
-	git -C "$1" rev-parse "${2:-HEAD}"
-}
 
 git init -q --bare -b main "$R" || bail_out 'git init failed'
 git clone -q "$R" "$P" 2>/dev/null || bail_out 'git clone failed'

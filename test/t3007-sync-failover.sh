@@ -12,26 +12,14 @@
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/sshd.sh"
 
-HOME=$TMP/home
-GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
-GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid
-export HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME \
-	GIT_COMMITTER_EMAIL
+. "$SRCDIR/test/git.sh"
 R=$TMP/origin.git P=$TMP/primary S=$TMP/standby
-mkdir -p "$HOME" "$TMP/hooks" || bail_out 'cannot create HOME'
+mkdir -p "$TMP/hooks" || bail_out 'cannot create TMP/hooks'
 
 if ! sshd_start; then
 	test_skip 'failover over ssh' "$SSHD_WHY"
 	test_done
 fi
-
-must() {
-	"$@" || bail_out "setup failed: $*"
-}
-
-head_of() {
-	git -C "$1" rev-parse "${2:-HEAD}"
-}
 
 # the webhook receiver: every POST, one line each
 hook=$(pick_port 22300) || bail_out 'no free port'

@@ -17,23 +17,14 @@
 # longer one: PROP_CASES=2000 T='t3008*' sh test/run.sh
 . "$(dirname "$0")/lib.sh"
 
-HOME=$TMP/home
-GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
-GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid
-export HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME \
-	GIT_COMMITTER_EMAIL
+. "$SRCDIR/test/git.sh"
 CASES=${PROP_CASES:-200} SEED=${PROP_SEED:-13}
 case $CASES$SEED in
 *[!0-9]*) bail_out "PROP_CASES and PROP_SEED are numbers" ;;
 esac
 R=$TMP/origin.git S=$TMP/ws O=$TMP/oracle
-mkdir -p "$HOME" || bail_out 'cannot create HOME'
 printf 'OPENCLAW_USER=\nSTATE_DIR=%s\nWORKSPACE=%s\nSYNC_TIMEOUT=60\n' \
 	"$TMP/state" "$S" >"$TMP/ocf.conf" || bail_out 'cannot write ocf.conf'
-
-must() {
-	"$@" || bail_out "setup failed: $*"
-}
 
 git init -q --bare -b main "$R" || bail_out 'git init failed'
 LC_ALL=C awk -v seed="$SEED" -v cases="$CASES" \
