@@ -42,7 +42,7 @@ watch_start ocf-watch
 wait_until 5 first_beat || bail_out 'no heartbeat at all'
 t0=$(awk 'NR == 1 { print $1 }' "$TMP/reqs")
 sleep 61
-n=$(beats "$t0" "$(awk "BEGIN { print $t0 + 60 }")")
+n=$(beats "$t0" "$(awk "BEGIN { printf \"%.3f\", $t0 + 60 }")")
 test_ok "one minute, every 2 s: 30 heartbeats within one (got $n)" \
 	awk "BEGIN { exit !($n >= 29 && $n <= 31) }"
 test_grep 'each a GET of the URL itself' "^[0-9.]+ GET /ping/$SECRET -\$" "$TMP/reqs"
@@ -58,7 +58,7 @@ tf=$(awk '$3 ~ /\/fail$/ { print $1; exit }' "$TMP/reqs")
 sleep 5
 test_cmp_str 'one /fail, though the promotion is retried' 1 "$(grep -c '/fail ' "$TMP/reqs")"
 test_cmp_str 'no plain heartbeat while failed (5 s, interval 2 s)' 0 \
-	"$(beats "$(awk "BEGIN { print $tf + 0.5 }")" 9999999999)"
+	"$(beats "$(awk "BEGIN { printf \"%.3f\", $tf + 0.5 }")" 9999999999)"
 test_expect_code 1 '--status: WARNING' ocf-watch --status
 test_grep 'role failed' '^WARNING - role failed.*: failed, primary critical' "$TMP/out"
 
