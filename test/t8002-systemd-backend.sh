@@ -9,6 +9,11 @@
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/container.sh"
 
+# not_active UNIT: the unit is not active (inactive or failed)
+not_active() {
+	! ct systemctl -q is-active "$1"
+}
+
 ct_boot
 ct_install
 ct_gateway_unit
@@ -90,7 +95,7 @@ ct_mode primary ready
 test_ok 'demoted all the same: ROLE=standby' \
 	wait_until 60 ct_state_is ROLE standby
 printf '# primary back -> standby (deaf gateway): %s s\n' "$(ct_since "$t0")"
-test_ok 'openclaw.service is not active' ! ct systemctl -q is-active openclaw
+test_ok 'openclaw.service is not active' not_active openclaw
 ct_journal openclaw >"$TMP/gw.journal"
 test_grep 'systemd killed the deaf gateway at TimeoutStopSec' \
 	'State .stop-sigterm. timed out. Killing' "$TMP/gw.journal"
