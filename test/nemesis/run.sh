@@ -708,7 +708,7 @@ check_quiet() {
 	for _f in "$SD"/* "$SD"/.[!.]*; do
 		[ -e "$_f" ] || [ -L "$_f" ] || continue
 		case ${_f##*/} in
-		state|lock|gateway.log|gateway.log.1|hooks.log)	;;
+		state|lock|watch.pid|gateway.log|gateway.log.1|hooks.log)	;;
 		*)	_stray="$_stray ${_f##*/}" ;;
 		esac
 	done
