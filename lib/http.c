@@ -97,10 +97,10 @@ ocf_http_do(const struct ocf_http_req *q, struct ocf_http_resp *r)
 	if (q->post_json != NULL) {
 		hdr = curl_slist_append(hdr, "Content-Type: application/json");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->post_json);
-	} else {
-		/* a health check goes straight to the gateway, never a proxy */
-		curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	}
+	/* a health check goes straight to the gateway, never a proxy */
+	if (q->post_json == NULL || q->no_proxy)
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	if (q->token_file != NULL && *q->token_file != '\0') {
 		if (ocf_read_token(q->token_file, token, sizeof(token),
 		    r->error, sizeof(r->error)) == -1) {

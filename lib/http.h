@@ -15,6 +15,7 @@ struct ocf_http_req {
 	int ipv;		/* 0 any, 4 or 6 */
 	const char *post_json;	/* non-NULL: POST this with application/json */
 	size_t max_body;	/* body cap in bytes */
+	int no_proxy;		/* a POST straight to the server (a GET always) */
 };
 
 struct ocf_http_resp {
