@@ -9,10 +9,15 @@
 
 #include "chanstatus.h"
 
+/* a string of the reply, cut to len, control characters made '?': it
+ * reaches logs, the state file and webhooks */
 static void
 copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src != NULL ? src : "");
+	for (; *dst != '\0'; dst++)
+		if ((unsigned char)*dst < 0x20 || *dst == 0x7f)
+			*dst = '?';
 }
 
 /* a member that is false (absent or anything else is not) */
@@ -65,9 +70,10 @@ int
 ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
     char *err, size_t errlen)
 {
-	json_t *root, *payload, *chans, *list, *a;
+	json_t *root, *payload, *chans, *list;
 	json_error_t je;
 	const char *channel;
+	void *it;
 	size_t i;
 	int rc = -1;
 
@@ -88,10 +94,12 @@ ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
 	} else if (!json_is_object(chans)) {
 		snprintf(err, errlen, "no channelAccounts in the reply");
 	} else {
-		json_object_foreach(chans, channel, list) {
-			if (json_is_array(list))
-				json_array_foreach(list, i, a)
-					account(cs, channel, a);
+		for (it = json_object_iter(chans); it != NULL;
+		    it = json_object_iter_next(chans, it)) {
+			channel = json_object_iter_key(it);
+			list = json_object_iter_value(it);
+			for (i = 0; i < json_array_size(list); i++)
+				account(cs, channel, json_array_get(list, i));
 		}
 		rc = 0;
 	}
