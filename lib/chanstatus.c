@@ -9,15 +9,22 @@
 
 #include "chanstatus.h"
 
-/* a string of the reply, cut to len, control characters made '?': it
- * reaches logs, the state file and webhooks */
+/* what the gateway sent reaches logs, the state file and webhooks:
+ * control characters become '?' */
+static void
+clean(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+/* a string of the reply, cut to len, cleaned */
 static void
 copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src != NULL ? src : "");
-	for (; *dst != '\0'; dst++)
-		if ((unsigned char)*dst < 0x20 || *dst == 0x7f)
-			*dst = '?';
+	clean(dst);
 }
 
 /* a member that is false (absent or anything else is not) */
@@ -80,7 +87,9 @@ ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
 	memset(cs, 0, sizeof(*cs));
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
+		/* jansson quotes the bytes near the error */
 		snprintf(err, errlen, "not JSON: %s", je.text);
+		clean(err);
 		return -1;
 	}
 	payload = json_object_get(root, "payload");
@@ -91,6 +100,7 @@ ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
 
 		snprintf(err, errlen, "the gateway says: %s",
 		    m != NULL ? m : "not ok");
+		clean(err);
 	} else if (!json_is_object(chans)) {
 		snprintf(err, errlen, "no channelAccounts in the reply");
 	} else {
