@@ -39,6 +39,7 @@ classify(const struct ocf_http_resp *h, const struct ocf_probe_opts *o,
     struct ocf_chan_result *r)
 {
 	char err[256], down[600];
+	int rc;
 
 	r->code = h->code;
 	r->rpc = OCF_RPC_NONE;
@@ -60,8 +61,15 @@ classify(const struct ocf_http_resp *h, const struct ocf_probe_opts *o,
 	if (h->truncated)
 		return verdict(r, OCF_CRITICAL, "channels.status reply over "
 		    "%d bytes", CHAN_BODY_MAX);
-	if (ocf_chan_parse(h->body != NULL ? h->body : "", h->len, &r->cs,
-	    err, sizeof(err)) == -1)
+	rc = ocf_chan_parse(h->body != NULL ? h->body : "", h->len, &r->cs,
+	    err, sizeof(err));
+	if (rc == -1 && h->code >= 200 && h->code < 300) {
+		/* something answers, but not the RPC: as good as absent */
+		r->rpc = OCF_RPC_ABSENT;
+		return verdict(r, OCF_UNKNOWN, "no admin RPC: the HTTP %ld "
+		    "answer is not a channels.status reply (%s)", h->code, err);
+	}
+	if (rc != 0)
 		return verdict(r, OCF_CRITICAL, "channels.status: HTTP %ld, %s",
 		    h->code, err);
 	r->rpc = OCF_RPC_ANSWERED;

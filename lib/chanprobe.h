@@ -17,7 +17,8 @@ struct ocf_probe_opts;
 
 enum ocf_chan_rpc {
 	OCF_RPC_ANSWERED,	/* the RPC answered (any verdict) */
-	OCF_RPC_ABSENT,		/* 404: the admin-http-rpc plugin is off */
+	OCF_RPC_ABSENT,		/* 404 (the admin-http-rpc plugin is off),
+				 * or a 2xx that is no channels.status reply */
 	OCF_RPC_DENIED,		/* 401 or 403: no or a wrong token */
 	OCF_RPC_NONE,		/* no answer, another status, garbage */
 };

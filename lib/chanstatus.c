@@ -101,6 +101,8 @@ ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
 		snprintf(err, errlen, "the gateway says: %s",
 		    m != NULL ? m : "not ok");
 		clean(err);
+		if (json_is_false(json_object_get(root, "ok")))
+			rc = -2;
 	} else if (!json_is_object(chans)) {
 		snprintf(err, errlen, "no channelAccounts in the reply");
 	} else {

@@ -28,10 +28,11 @@ struct ocf_chan_status {
 };
 
 /*
- * Parse a reply body.  0, or -1 with err: not JSON, not a channels.status
- * reply, or "ok":false (err then holds the gateway's error message).
- * Accounts that are disabled or not configured are not expected to
- * connect and are left out.
+ * Parse a reply body.  0; -1 with err when it is not a channels.status
+ * reply (not JSON, no "ok":true and channelAccounts); -2 with err for the
+ * gateway's error reply, "ok":false (err holds its message).  Accounts
+ * that are disabled or not configured are not expected to connect and
+ * are left out.
  */
 int ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
     char *err, size_t errlen);

@@ -1,7 +1,8 @@
 /*
  * Fuzz target: the channels.status reply reader.  Any bytes a gateway
- * sends must give 0 or -1 without a crash.  Properties, each an abort():
- *   - the result is 0 or -1; on 0, 0 <= connected <= total, kept is at
+ * sends must give 0, -1 or -2 without a crash.  Properties, each an
+ * abort():
+ *   - the result is 0, -1 or -2; on 0, 0 <= connected <= total, kept is at
  *     most total and OCF_CHAN_MAX, connected is 0 or 1 per account;
  *   - every kept string is NUL-terminated within its array and holds no
  *     control character: they reach logs, the state file and webhooks;
@@ -36,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	r = ocf_chan_parse((const char *)data, size, &cs, err, sizeof(err));
-	if (r == -1) {
+	if (r == -1 || r == -2) {
 		check_text(err, sizeof(err));
 		return 0;
 	}

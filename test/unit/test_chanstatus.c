@@ -169,7 +169,7 @@ errors(void **st)
 	assert_non_null(strstr(err, "not JSON"));
 	assert_int_equal(parse("{\"ok\":false,\"error\":{\"code\":"
 	    "\"UNAVAILABLE\",\"message\":\"suspended\"}}", &cs, err,
-	    sizeof(err)), -1);
+	    sizeof(err)), -2);
 	assert_string_equal(err, "the gateway says: suspended");
 	assert_int_equal(parse("{\"ok\":true,\"payload\":{}}", &cs, err,
 	    sizeof(err)), -1);
