@@ -94,15 +94,16 @@ ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
 	}
 	payload = json_object_get(root, "payload");
 	chans = json_object_get(payload, "channelAccounts");
-	if (!json_is_true(json_object_get(root, "ok"))) {
+	if (json_is_false(json_object_get(root, "ok"))) {
 		const char *m = json_string_value(json_object_get(
 		    json_object_get(root, "error"), "message"));
 
 		snprintf(err, errlen, "the gateway says: %s",
 		    m != NULL ? m : "not ok");
 		clean(err);
-		if (json_is_false(json_object_get(root, "ok")))
-			rc = -2;
+		rc = -2;
+	} else if (!json_is_true(json_object_get(root, "ok"))) {
+		snprintf(err, errlen, "no \"ok\":true in the reply");
 	} else if (!json_is_object(chans)) {
 		snprintf(err, errlen, "no channelAccounts in the reply");
 	} else {
