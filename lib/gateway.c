@@ -431,7 +431,10 @@ channels_ready(const struct ocf_config *c, double timeout, int *warned,
 		ocf_info("channels: %s", r.reason);
 		return 1;
 	}
-	snprintf(why, whylen, "%s", r.reason);
+	/* a call cut short by the deadline ("no answer") must not hide
+	 * the account and last error an answer named */
+	if (r.code != 0 || strstr(why, " channel accounts ") == NULL)
+		snprintf(why, whylen, "%s", r.reason);
 	return 0;
 }
 
