@@ -22,7 +22,7 @@
  * 600), or on SIGTERM. Every read and write is bounded by the lifetime.
  *
  * Exit status: 0 at the end of the lifetime or on SIGTERM/SIGINT, 2 when the
- * log cannot be written, 3 on usage error.
+ * log cannot be written or the nick is taken, 3 on usage error.
  */
 
 #include <errno.h>
@@ -43,6 +43,7 @@
 
 static volatile sig_atomic_t stop;
 static int logfd = -1;
+static const char *nick_self = "ocfwatch";
 
 static void
 on_signal(int sig)
@@ -194,9 +195,10 @@ handle(int fd, char *line, const char *joins, double deadline)
 		snprintf(out, sizeof(out), "JOIN %s\r\n", joins);
 		return send_all(fd, out, deadline);
 	}
-	if (strcmp(cmd, "433") == 0) {	/* nick in use: not who we are */
+	if (strcmp(cmd, "433") == 0) {	/* nick in use: we cannot watch */
 		event("ERROR nick in use");
-		return -1;
+		fprintf(stderr, "ocf-ircwatch: nick '%s' in use\n", nick_self);
+		exit(2);
 	}
 	if (strcmp(cmd, "JOIN") == 0)
 		event("JOIN %s %s", nick, *trail != '\0' ? trail : rest);
@@ -275,7 +277,7 @@ usage(FILE *f)
 int
 main(int argc, char *argv[])
 {
-	const char *nick = "ocfwatch", *logpath = NULL;
+	const char *nick = nick_self, *logpath = NULL;
 	char joins[LINE_MAX_IRC] = "";
 	double lifetime = 600, deadline;
 	struct sigaction sa;
@@ -332,6 +334,7 @@ main(int argc, char *argv[])
 			strcat(joins, ",");
 		strcat(joins, argv[i]);
 	}
+	nick_self = nick;
 	logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (logfd == -1) {
 		fprintf(stderr, "ocf-ircwatch: unable to open '%s': %s\n",
