@@ -11,6 +11,9 @@ ifneq ($(wildcard config.mak),)
 ifeq ($(origin CRYPTO_LIBS),undefined)
 $(error config.mak predates the libcrypto dependency: rerun ./configure)
 endif
+ifeq ($(origin JANSSON_LIBS),undefined)
+$(error config.mak predates the jansson dependency: rerun ./configure)
+endif
 endif
 endif
 
@@ -37,9 +40,9 @@ endif
 WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2
 CFLAGS_USER ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS_USER) $(SANFLAGS) \
-	-Ilib $(CURL_CFLAGS) $(GIT2_CFLAGS) $(CRYPTO_CFLAGS) -MMD -MP
+	-Ilib $(CURL_CFLAGS) $(GIT2_CFLAGS) $(CRYPTO_CFLAGS) $(JANSSON_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS_USER) $(SANFLAGS)
-LIBS = $(CURL_LIBS) $(GIT2_LIBS) $(CRYPTO_LIBS)
+LIBS = $(CURL_LIBS) $(GIT2_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
 
 ifeq ($(V),1)
 Q =

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chanprobe.h"
 #include "cli.h"
 #include "config.h"
 #include "exitcode.h"
@@ -16,6 +17,9 @@ usage(FILE *f)
 	fprintf(f, "usage: ocf-probe [-46hjlqVv] [-C cafile] [-c file] "
 	    "[-T tokenfile] [-t timeout]\n"
 	    "                 [url | host[:port]]\n"
+	    "       ocf-probe --channels [-46jlqv] [-C cafile] [-c file] "
+	    "[-T tokenfile]\n"
+	    "                 [-t timeout] [url | host[:port]]\n"
 	    "       ocf-probe --print-config [-C cafile] [-c file] "
 	    "[-T tokenfile]\n"
 	    "                 [-t timeout]\n");
@@ -66,10 +70,36 @@ unknown(const char *why, const char *url, int json, int quiet)
 	return OCF_UNKNOWN;
 }
 
+/* --channels: the gateway's channels.status over its admin RPC */
+static int
+check_channels(const struct ocf_probe_opts *o, int json, int quiet)
+{
+	struct ocf_chan_result r;
+	char line[16384];
+
+	ocf_chan_probe(o, &r);
+	if (r.open)
+		ocf_warn("the admin RPC of '%s' answers without a token on an "
+		    "address that is not loopback: whoever reaches it operates "
+		    "the gateway", o->url);
+	if (json && ocf_chan_json(&r, o->url, line, sizeof(line)) == -1)
+		snprintf(line, sizeof(line), "{\"status\":\"%s\",\"code\":%d}",
+		    ocf_exit_name(r.status), r.status);
+	else if (!json)
+		ocf_chan_format(&r, line, sizeof(line));
+	if (json || !quiet)
+		puts(line);
+	if (ocf_stdout_close() == -1)
+		return OCF_UNKNOWN;
+	return r.status;
+}
+
 int
 main(int argc, char *argv[])
 {
+	enum { OPT_CHANNELS = OCF_OPT_PRINT_CONFIG + 1 };
 	static const struct option longopts[] = {
+		{ "channels", no_argument, NULL, OPT_CHANNELS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "local", no_argument, NULL, 'l' },
@@ -87,7 +117,8 @@ main(int argc, char *argv[])
 	    { "CA_FILE", NULL }, { "TOKEN_FILE", NULL }, { NULL, NULL } };
 	const char *conf = NULL;
 	char url[1200], line[1600], err[OCF_ERRLEN];
-	int ch, ipv = 0, json = 0, local = 0, print = 0, quiet = 0;
+	int ch, channels = 0, ipv = 0, json = 0, local = 0, print = 0;
+	int quiet = 0;
 
 	ocf_log_init(argv[0], 0);
 	argv[0] = (char *)ocf_prog;	/* getopt names us the same way */
@@ -130,6 +161,9 @@ main(int argc, char *argv[])
 		case OCF_OPT_PRINT_CONFIG:
 			print = 1;
 			break;
+		case OPT_CHANNELS:
+			channels = 1;
+			break;
 		default:
 			usage(stderr);
 			return OCF_UNKNOWN;
@@ -137,7 +171,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1 || (argc == 1 && (local || print))) {
+	if (argc > 1 || (argc == 1 && (local || print)) ||
+	    (channels && print)) {
 		usage(stderr);
 		return OCF_UNKNOWN;
 	}
@@ -164,7 +199,13 @@ main(int argc, char *argv[])
 		.token_file = cfg.token_file,
 		.ipv = ipv,
 	};
+	/* the local gateway's admin RPC has a token of its own */
+	if (local && flags[2].value == NULL &&
+	    cfg.gateway_token_file[0] != '\0')
+		o.token_file = cfg.gateway_token_file;
 	ocf_debug("checking '%s' within %gs", url, cfg.probe_timeout);
+	if (channels)
+		return check_channels(&o, json, quiet);
 	ocf_probe(&o, &r);
 	if (json)
 		ocf_probe_json(&r, url, line, sizeof(line));

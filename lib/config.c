@@ -60,10 +60,15 @@ static const char *const notify_format_words[] = {
 	"json", "slack", "discord", "ntfy", NULL
 };
 
+static const char *const ready_check_words[] = {
+	"auto", "channels", "readyz", NULL
+};
+
 /* the enum fields are read and written as int */
 _Static_assert(sizeof(enum ocf_fail_on) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_failback) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_notify_format) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum ocf_ready_check) == sizeof(int), "enum size");
 
 #define FIELD(m) offsetof(struct ocf_config, m), \
 	sizeof(((struct ocf_config *)0)->m)
@@ -128,6 +133,13 @@ static const struct key keys[] = {
 	    "base URL of the local gateway"),
 	STR("OPENCLAW_USER", T_STR, openclaw_user, "openclaw",
 	    "user the gateway, git and rsync run as"),
+	ENUM("READY_CHECK", ready_check, ready_check_words, "auto",
+	    "channels: a promotion waits for every channel to connect; "
+	    "readyz: for /readyz only; auto: channels when the admin RPC "
+	    "answers"),
+	STR("GATEWAY_TOKEN_FILE", T_STR, gateway_token_file, "",
+	    "file holding the local gateway's token for its admin RPC "
+	    "(empty: TOKEN_FILE)"),
 	STR("WORKSPACE", T_STR, workspace,
 	    "/home/openclaw/.openclaw/workspace",
 	    "git checkout synced on promotion and demotion"),

@@ -26,6 +26,7 @@ enum ocf_fail_on { OCF_FAIL_ON_DOWN, OCF_FAIL_ON_NOTREADY };
 enum ocf_failback { OCF_FAILBACK_AUTO, OCF_FAILBACK_DELAYED, OCF_FAILBACK_MANUAL };
 enum ocf_notify_format { OCF_NOTIFY_JSON, OCF_NOTIFY_SLACK, OCF_NOTIFY_DISCORD,
     OCF_NOTIFY_NTFY };
+enum ocf_ready_check { OCF_READY_AUTO, OCF_READY_CHANNELS, OCF_READY_READYZ };
 
 struct ocf_config {
 	/* the primary; primary_url is derived by ocf_config_finish() */
@@ -55,6 +56,8 @@ struct ocf_config {
 	char gateway_url[1024];		/* GATEWAY_URL */
 	int gateway_log_max;		/* GATEWAY_LOG_MAX: bytes, then rotated */
 	char openclaw_user[64];		/* OPENCLAW_USER; "" = do not switch */
+	enum ocf_ready_check ready_check; /* READY_CHECK: what "ready" means */
+	char gateway_token_file[1024];	/* GATEWAY_TOKEN_FILE: its admin RPC */
 
 	/* sync */
 	char workspace[1024];		/* WORKSPACE: git checkout */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chanprobe.h"
 #include "cmdline.h"
 #include "config.h"
 #include "exitcode.h"
@@ -390,6 +391,53 @@ exited(const struct ocf_config *c, char *err, size_t errlen)
 	return 1;
 }
 
+/*
+ * Past /readyz 200, READY_CHECK asks the admin RPC whether every channel
+ * is connected: /readyz stays 200 while a channel retries an unreachable
+ * chat server.  1 ready (or not asked), 0 not yet (why says which), -1
+ * never (err): READY_CHECK=channels and the RPC is off or refuses us.
+ * With auto, that falls back to /readyz alone, with a warning.
+ */
+static int
+channels_ready(const struct ocf_config *c, double timeout, int *warned,
+    char *why, size_t whylen, char *err, size_t errlen)
+{
+	struct ocf_chan_result r;
+	struct ocf_probe_opts o;
+
+	if (c->ready_check == OCF_READY_READYZ)
+		return 1;
+	ocf_config_probe(c, c->gateway_url, timeout, &o);
+	if (c->gateway_token_file[0] != '\0')
+		o.token_file = c->gateway_token_file;
+	ocf_chan_probe(&o, &r);
+	if (r.rpc == OCF_RPC_ABSENT || r.rpc == OCF_RPC_DENIED) {
+		if (c->ready_check == OCF_READY_CHANNELS) {
+			snprintf(err, errlen, "READY_CHECK=channels: %s",
+			    r.reason);
+			return -1;
+		}
+		ocf_warn("channels not checked, ready by /readyz alone: %s",
+		    r.reason);
+		return 1;
+	}
+	if (r.open && !*warned) {
+		ocf_warn("the admin RPC of '%s' answers without a token on an "
+		    "address that is not loopback: whoever reaches it operates "
+		    "the gateway (set its gateway.auth)", c->gateway_url);
+		*warned = 1;
+	}
+	if (r.status == OCF_OK) {
+		ocf_info("channels: %s", r.reason);
+		return 1;
+	}
+	/* a call cut short by the deadline ("no answer") must not hide
+	 * the account and last error an answer named */
+	if (r.code != 0 || strstr(why, " channel accounts ") == NULL)
+		snprintf(why, whylen, "%s", r.reason);
+	return 0;
+}
+
 int
 ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
     double timeout, char *err, size_t errlen)
@@ -397,22 +445,28 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 	double deadline = ocf_mono() + timeout, step = 0.1;
 	struct ocf_probe_result r;
 	struct ocf_probe_opts o;
+	int warned = 0;
 
 	char why[sizeof(r.reason)] = "no check completed";
 
 	ocf_config_probe(c, c->gateway_url, c->probe_timeout, &o);
 	for (;;) {
 		double left = deadline - ocf_mono();
+		int ch;
 
 		if (left <= 0)
 			break;
 		o.timeout = left < c->probe_timeout ? left : c->probe_timeout;
-		if (ocf_probe(&o, &r) == OCF_OK)
-			return 0;
-		/* a last check cut short by the deadline says less than a
-		 * full one (typically only "timeout"): keep the full one's */
-		if (o.timeout >= c->probe_timeout / 2 || why[0] == 'n')
+		if (ocf_probe(&o, &r) == OCF_OK) {
+			ch = channels_ready(c, o.timeout, &warned, why,
+			    sizeof(why), err, errlen);
+			if (ch != 0)
+				return ch == 1 ? 0 : -1;
+		} else if (o.timeout >= c->probe_timeout / 2 || why[0] == 'n') {
+			/* a last check cut short by the deadline says less
+			 * than a full one (typically only "timeout") */
 			snprintf(why, sizeof(why), "%s", r.reason);
+		}
 		if (use_cmd(c) && !ocf_gateway_running(c, s)) {
 			snprintf(err, errlen, "gateway exited before it was ready "
 			    "(see %s/gateway.log)", c->state_dir);

@@ -99,12 +99,12 @@ ocf_http_do(const struct ocf_http_req *q, struct ocf_http_resp *r)
 		    q->post_type != NULL ? q->post_type : "application/json");
 		hdr = curl_slist_append(hdr, auth);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->post_json);
-	} else {
-		/* a health check goes straight to the gateway, never a proxy */
-		curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	}
 	for (size_t i = 0; q->headers != NULL && q->headers[i] != NULL; i++)
 		hdr = curl_slist_append(hdr, q->headers[i]);
+	/* a health check goes straight to the gateway, never a proxy */
+	if (q->post_json == NULL || q->no_proxy)
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	if (q->token_file != NULL && *q->token_file != '\0') {
 		if (ocf_read_token(q->token_file, token, sizeof(token),
 		    r->error, sizeof(r->error)) == -1) {

@@ -17,6 +17,7 @@ struct ocf_http_req {
 	const char *post_type;	/* its Content-Type instead, e.g. text/plain */
 	const char *const *headers; /* extra "Name: value" lines, NULL-ended */
 	size_t max_body;	/* body cap in bytes */
+	int no_proxy;		/* a POST straight to the server (a GET always) */
 };
 
 struct ocf_http_resp {

@@ -16,7 +16,7 @@ cache=${OCF_TEST_CACHE:-/var/cache/ocf-test}/nspawn
 suite=bookworm
 # systemd as PID 1 and the bus; what the .deb depends on; what the tests
 # drive inside (git remotes, an sshd for rsync, python3 for stand-ins, ps)
-packages=systemd,systemd-sysv,dbus,libcurl4,libgit2-1.5,libssl3,git,rsync,openssh-client,openssh-server,python3,procps,iproute2,ca-certificates
+packages=systemd,systemd-sysv,dbus,libcurl4,libgit2-1.5,libssl3,libjansson4,git,rsync,openssh-client,openssh-server,python3,procps,iproute2,ca-certificates
 
 key=$(printf '%s %s 1\n' "$suite" "$packages" | cksum | cut -d' ' -f1)
 root=$cache/root-$key

@@ -26,6 +26,12 @@ need mandoc mandoc
 need valgrind valgrind
 need clang clang
 need npm npm
+# a real chat channel (t2009, t4010): the IRC server, and jq to edit the
+# gateway's openclaw.json without losing its meta block; flock (util-linux)
+# guards the plugin template
+need ngircd ngircd
+need jq jq
+need flock util-linux
 # libfaketime (LD_PRELOAD) steps the wall clock of one process: t7011 and
 # make nemesis; namespaces for the nemesis (util-linux)
 need faketime faketime
@@ -47,7 +53,7 @@ if [ "${1:-}" = --all ]; then
 	need cppcheck cppcheck
 	need shellcheck shellcheck
 	for p in ca-certificates procps libcurl4-openssl-dev libgit2-dev \
-		libssl-dev libcmocka-dev; do
+		libssl-dev libjansson-dev libcmocka-dev; do
 		command -v dpkg >/dev/null 2>&1 && need_pkg "$p"
 	done
 fi

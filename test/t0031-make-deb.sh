@@ -3,7 +3,7 @@
 #   - ocf_VERSION_ARCH.deb (lib/version.h, dpkg --print-architecture) in
 #     the directory given (DEBDIR), nothing in the tree's root;
 #   - control: Depends on the libraries the tools link (libcurl4,
-#     libgit2-1.5, libssl3) and on openssh-client and rsync;
+#     libgit2-1.5, libssl3, libjansson4) and on openssh-client and rsync;
 #   - /etc/ocf/ocf.conf a conffile, 0600 root, every setting commented out;
 #     /var/lib/ocf 0700 root; the units in /lib/systemd/system with
 #     ExecStart=/usr/bin/...; no maintainer script (nothing enables them);
@@ -41,7 +41,7 @@ test_cmp_str 'Package' ocf "$(field Package)"
 test_cmp_str 'Version (lib/version.h)' "$VERSION" "$(field Version)"
 test_cmp_str 'Architecture' "$ARCH" "$(field Architecture)"
 depends=$(field Depends)
-for p in libcurl4 libgit2-1.5 libssl3 openssh-client rsync; do
+for p in libcurl4 libgit2-1.5 libssl3 libjansson4 openssh-client rsync; do
 	case ", $depends," in
 	*", $p "* | *", $p,"*) test_ok "Depends: $p" true ;;
 	*) test_cmp_str "Depends: $p" "$p in Depends" "$depends" ;;

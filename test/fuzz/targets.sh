@@ -2,7 +2,7 @@
 # links.  sources TARGET prints the lib/*.c basenames the target needs,
 # libs TARGET the libraries beyond libc and libm.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-FUZZ_TARGETS='config state health split knownhosts'
+FUZZ_TARGETS='config state health split knownhosts chanstatus'
 sources() {
 	case $1 in
 	config)	echo config syntax log timeutil cmdline ;;
@@ -10,10 +10,12 @@ sources() {
 	health)	echo health ;;
 	split)	echo cmdline ;;
 	knownhosts)	echo knownhosts ;;
+	chanstatus)	echo chanstatus ;;
 	esac
 }
 libs() {
 	case $1 in
 	knownhosts)	pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto ;;
+	chanstatus)	pkg-config --libs jansson 2>/dev/null || echo -ljansson ;;
 	esac
 }

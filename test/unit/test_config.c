@@ -212,6 +212,8 @@ static const char *const defaults[][2] = {
 	{ "GATEWAY_CMD", "" },
 	{ "GATEWAY_URL", "http://127.0.0.1:18789" },
 	{ "OPENCLAW_USER", "openclaw" },
+	{ "READY_CHECK", "auto" },
+	{ "GATEWAY_TOKEN_FILE", "" },
 	{ "WORKSPACE", "/home/openclaw/.openclaw/workspace" },
 	{ "SYNC_REMOTE", "origin" },
 	{ "SYNC_BRANCH", "" },
