@@ -14,20 +14,9 @@
 #include <string.h>
 
 #include "chanstatus.h"
+#include "check_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check_text(const char *s, size_t size)
-{
-	const char *nul = memchr(s, '\0', size);
-
-	if (nul == NULL)
-		abort();
-	for (; s < nul; s++)
-		if ((unsigned char)*s < 0x20)
-			abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
