@@ -37,6 +37,7 @@ enum type {
 	T_HOST,		/* host name, IPv4 or IPv6 literal */
 	T_URL,		/* http(s) URL, kept as given (an endpoint) */
 	T_BASE,		/* http(s) URL that paths are appended to */
+	T_URLS,		/* comma-separated http(s) URLs */
 	T_INT,
 	T_TIME,		/* seconds, decimals allowed */
 	T_ENUM
@@ -64,11 +65,14 @@ static const char *const ready_check_words[] = {
 	"auto", "channels", "readyz", NULL
 };
 
+static const char *const arbiter_words[] = { "none", "etcd", NULL };
+
 /* the enum fields are read and written as int */
 _Static_assert(sizeof(enum ocf_fail_on) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_failback) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_notify_format) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_ready_check) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum ocf_arbiter) == sizeof(int), "enum size");
 
 #define FIELD(m) offsetof(struct ocf_config, m), \
 	sizeof(((struct ocf_config *)0)->m)
@@ -180,6 +184,22 @@ static const struct key keys[] = {
 	    "failed transition"),
 	NUM("HEARTBEAT_INTERVAL", T_TIME, heartbeat_interval, 0.1, 86400, "60",
 	    "seconds between two heartbeats"),
+	ENUM("ARBITER", arbiter, arbiter_words, "none",
+	    "none: the standby decides alone; etcd: a lease in etcd decides "
+	    "who serves"),
+	STR("ETCD_ENDPOINTS", T_URLS, etcd_endpoints, "",
+	    "comma-separated etcd client URLs (ARBITER=etcd)"),
+	STR("ETCD_PREFIX", T_STR, etcd_prefix, "/ocf/",
+	    "prefix of the arbiter's keys in etcd"),
+	NUM("LEASE_TTL", T_INT, lease_ttl, 2, 3600, "10",
+	    "seconds of the etcd lease; the holder stops its gateway when it "
+	    "could not renew for 2/3 of it"),
+	NUM("NODE_PRIORITY", T_INT, node_priority, 0, 1000, "0",
+	    "ARBITER=etcd: the node with the highest priority serves when it "
+	    "is healthy"),
+	STR("WITNESS_URLS", T_URLS, witness_urls, "",
+	    "comma-separated URLs; a standby that reaches none of them does "
+	    "not count failed checks"),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -236,6 +256,31 @@ lookup(const char *name, size_t len)
 	return NULL;
 }
 
+/* "URL, URL,...": each an http(s) URL, blanks around commas allowed */
+static int
+valid_urls(const char *v)
+{
+	char one[1024];
+	size_t n;
+
+	while (*v != '\0') {
+		v += strspn(v, " \t");
+		n = strcspn(v, ",");
+		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+			n--;
+		if (n == 0 || n >= sizeof(one))
+			return 0;
+		memcpy(one, v, n);
+		one[n] = '\0';
+		if (!ocf_valid_url(one))
+			return 0;
+		v += strcspn(v, ",");
+		if (*v == ',' && *++v == '\0')
+			return 0;	/* a trailing comma */
+	}
+	return 1;
+}
+
 static size_t
 max_len(const struct key *k)
 {
@@ -244,6 +289,7 @@ max_len(const struct key *k)
 	case T_HOST:
 	case T_URL:
 	case T_BASE:
+	case T_URLS:
 		return k->size - 1;
 	default:
 		return NUM_MAX;
@@ -355,6 +401,12 @@ set_key(struct ocf_config *c, const struct key *k, const char *v,
 		if (n > 0 && !ocf_valid_url(v))
 			return bad(err, errlen, origin, k,
 			    "'%s' is not an http:// or https:// URL", v);
+		break;
+	case T_URLS:
+		if (!valid_urls(v))
+			return bad(err, errlen, origin, k, "'%s' is not a "
+			    "comma-separated list of http:// or https:// URLs",
+			    v);
 		break;
 	case T_STR:
 		break;
@@ -775,13 +827,19 @@ ocf_config_finish(struct ocf_config *c, int need_primary, char *err,
 		    c->primary_ip, c->primary_port) == -1)
 			return fail(err, errlen,
 			    "PRIMARY_IP: '%s' is too long", c->primary_ip);
-	} else if (need_primary)
+	} else if (need_primary && c->arbiter == OCF_ARBITER_NONE)
 		return fail(err, errlen, "PRIMARY_IP or PRIMARY_URL is required"
 		    " (set it in %s or the environment)", OCF_CONFIG_FILE);
 	else
 		c->primary_url[0] = '\0';
 	if (c->gateway_url[0] == '\0')
 		return fail(err, errlen, "GATEWAY_URL must not be empty");
+	if (c->arbiter == OCF_ARBITER_ETCD && c->etcd_endpoints[0] == '\0')
+		return fail(err, errlen, "ETCD_ENDPOINTS is required with "
+		    "ARBITER=etcd");
+	if (c->etcd_prefix[0] != '/')
+		return fail(err, errlen, "ETCD_PREFIX: '%s' does not start "
+		    "with '/'", c->etcd_prefix);
 	return check_cmdline(c, err, errlen);
 }
 

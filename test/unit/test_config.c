@@ -233,6 +233,12 @@ static const char *const defaults[][2] = {
 	{ "METRICS_FILE", "" },
 	{ "HEARTBEAT_URL", "" },
 	{ "HEARTBEAT_INTERVAL", "60" },
+	{ "ARBITER", "none" },
+	{ "ETCD_ENDPOINTS", "" },
+	{ "ETCD_PREFIX", "/ocf/" },
+	{ "LEASE_TTL", "10" },
+	{ "NODE_PRIORITY", "0" },
+	{ "WITNESS_URLS", "" },
 };
 #define NDEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
 
