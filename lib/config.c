@@ -72,7 +72,7 @@ _Static_assert(sizeof(enum ocf_fail_on) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_failback) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_notify_format) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_ready_check) == sizeof(int), "enum size");
-_Static_assert(sizeof(enum ocf_arbiter) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum ocf_arbiter_kind) == sizeof(int), "enum size");
 
 #define FIELD(m) offsetof(struct ocf_config, m), \
 	sizeof(((struct ocf_config *)0)->m)

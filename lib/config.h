@@ -27,7 +27,7 @@ enum ocf_failback { OCF_FAILBACK_AUTO, OCF_FAILBACK_DELAYED, OCF_FAILBACK_MANUAL
 enum ocf_notify_format { OCF_NOTIFY_JSON, OCF_NOTIFY_SLACK, OCF_NOTIFY_DISCORD,
     OCF_NOTIFY_NTFY };
 enum ocf_ready_check { OCF_READY_AUTO, OCF_READY_CHANNELS, OCF_READY_READYZ };
-enum ocf_arbiter { OCF_ARBITER_NONE, OCF_ARBITER_ETCD };
+enum ocf_arbiter_kind { OCF_ARBITER_NONE, OCF_ARBITER_ETCD };
 
 struct ocf_config {
 	/* the primary; primary_url is derived by ocf_config_finish() */
@@ -86,7 +86,7 @@ struct ocf_config {
 	double heartbeat_interval;	/* HEARTBEAT_INTERVAL */
 
 	/* more than one pair */
-	enum ocf_arbiter arbiter;	/* ARBITER=none|etcd */
+	enum ocf_arbiter_kind arbiter;	/* ARBITER=none|etcd */
 	char etcd_endpoints[1024];	/* ETCD_ENDPOINTS: comma-separated URLs */
 	char etcd_prefix[256];		/* ETCD_PREFIX: keys under it */
 	int lease_ttl;			/* LEASE_TTL: seconds */

@@ -375,6 +375,28 @@ ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s, char *err,
 	return killed;
 }
 
+int
+ocf_gateway_fence(const struct ocf_config *c, struct ocf_state *s,
+    double within, char *err, size_t errlen)
+{
+	static struct ocf_config f;	/* big: not on the stack */
+	char *kill[] = { "systemctl", "--no-ask-password", "kill",
+	    "--signal=SIGKILL", (char *)c->gateway_service, NULL };
+
+	if (within < 0.1)
+		within = 0.1;
+	if (!use_cmd(c)) {
+		if (systemctl(c, "stop", within, err, errlen) == 0)
+			return 0;
+		/* the stop job goes on: kill what it waits for */
+		ocf_run(kill, &(struct ocf_spawn_opts){ 0 }, 5, err, errlen);
+		return systemctl(c, "stop", 5, err, errlen) == 0 ? 1 : -1;
+	}
+	f = *c;
+	f.stop_timeout = within;
+	return ocf_gateway_stop(&f, s, err, errlen);
+}
+
 /* a unit that failed (or ended) since its start: no use waiting.  A
  * unit restarting on its own is "activating" and waited for */
 static int

@@ -45,6 +45,15 @@ int ocf_gateway_present(const struct ocf_config *c, struct ocf_state *s);
 int ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s,
     char *err, size_t errlen);
 
+/*
+ * The arbiter's fence: stop it within `within` seconds whatever it takes
+ * (SIGTERM, then SIGKILL at the end; for systemd, `systemctl stop`, then
+ * `systemctl kill --signal=SIGKILL`).  0 stopped, 1 killed, -1 with err
+ * when something is left.
+ */
+int ocf_gateway_fence(const struct ocf_config *c, struct ocf_state *s,
+    double within, char *err, size_t errlen);
+
 /* poll GATEWAY_URL until it answers ready or timeout seconds pass, or
  * (GATEWAY_CMD) the group dies.  0 ready, -1 with err */
 int ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,

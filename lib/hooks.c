@@ -37,9 +37,9 @@ run_one(const struct ocf_config *c, const struct ocf_event *e,
 	char node[sizeof("OCF_NODE=") + sizeof(nodebuf)];
 	char sd[sizeof("OCF_STATE_DIR=") + sizeof(c->state_dir)];
 	char url[sizeof("OCF_PRIMARY_URL=") + sizeof(c->primary_url)];
-	char err[OCF_ERRLEN];
+	char tok[64], err[OCF_ERRLEN];
 	const char *env[] = { ev, oldr, newr, num, why, st, node, sd, url,
-	    NULL };
+	    e->token > 0 ? tok : NULL, NULL };
 	char *argv[] = { (char *)path, (char *)e->event, NULL };
 	char logpath[sizeof(c->state_dir) + sizeof("/hooks.log")];
 	struct ocf_spawn_opts o = {
@@ -61,6 +61,7 @@ run_one(const struct ocf_config *c, const struct ocf_event *e,
 	    ocf_node_name(c, nodebuf, sizeof(nodebuf)));
 	snprintf(sd, sizeof(sd), "OCF_STATE_DIR=%s", c->state_dir);
 	snprintf(url, sizeof(url), "OCF_PRIMARY_URL=%s", c->primary_url);
+	snprintf(tok, sizeof(tok), "OCF_TOKEN=%ld", e->token);
 
 	rc = ocf_run(argv, &o, c->hook_timeout, err, sizeof(err));
 	if (rc == 0)
@@ -111,14 +112,16 @@ ocf_event_json(const struct ocf_config *c, const struct ocf_event *e,
 {
 	char node[sizeof(c->node_name)], n[OCF_JSON_ROOM(sizeof(node))];
 	char why[OCF_JSON_ROOM(512)], stamp[40];
-	char url[OCF_JSON_ROOM(sizeof(c->primary_url))];
+	char url[OCF_JSON_ROOM(sizeof(c->primary_url))], tok[40] = "";
 
+	if (e->token > 0)	/* ARBITER=etcd: the fencing token */
+		snprintf(tok, sizeof(tok), "\"token\":%ld,", e->token);
 	return snprintf(buf, len, "{\"event\":\"%s\",\"node\":%s,"
 	    "\"old_role\":\"%s\",\"new_role\":\"%s\",\"transition\":%ld,"
-	    "\"status\":\"%s\",\"reason\":%s,\"primary_url\":%s,"
+	    "%s\"status\":\"%s\",\"reason\":%s,\"primary_url\":%s,"
 	    "\"time\":\"%s\"}",
 	    e->event, ocf_json_str(ocf_node_name(c, node, sizeof(node)), n,
-	    sizeof(n)), e->old_role, e->new_role, e->number,
+	    sizeof(n)), e->old_role, e->new_role, e->number, tok,
 	    ocf_exit_name(e->status), ocf_json_str(e->reason, why, sizeof(why)),
 	    ocf_json_str(c->primary_url, url, sizeof(url)),
 	    ocf_iso8601(ocf_wall(), stamp, sizeof(stamp)));

@@ -13,13 +13,15 @@ struct ocf_event {
 	 * long the primary had been down (promote) or back (demote), and
 	 * how long the transition took */
 	double primary_for, took;
+	long token;		/* ARBITER=etcd: the fencing token, 0: none */
 };
 
 /*
  * Run every executable in HOOKS_DIR in name order (dot files and names
  * ending in '~' skipped), each with a clean environment plus OCF_EVENT,
  * OCF_OLD_ROLE, OCF_NEW_ROLE, OCF_TRANSITION, OCF_REASON, OCF_STATUS,
- * OCF_NODE, OCF_STATE_DIR, OCF_PRIMARY_URL, killed after HOOK_TIMEOUT.
+ * OCF_NODE, OCF_STATE_DIR, OCF_PRIMARY_URL (and OCF_TOKEN, the fencing
+ * token, with ARBITER=etcd), killed after HOOK_TIMEOUT.
  * A failing hook is logged and never stops anything.  Returns the number
  * of hooks that failed.
  */

@@ -71,6 +71,8 @@ static const struct field fields[] = {
 	FLD("DEMOTE_OK", F_LONG, demoted[0]),
 	FLD("DEMOTE_WARNING", F_LONG, demoted[1]),
 	FLD("DEMOTE_CRITICAL", F_LONG, demoted[2]),
+	FLD("LEADER", F_STR, leader),
+	FLD("TOKEN", F_LONG, token),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 /* the parser marks each key seen in a 64-bit mask, VERSION last */

@@ -62,6 +62,9 @@ struct ocf_state {
 	/* PROMOTE_OK ... DEMOTE_CRITICAL: transitions by kind and result,
 	 * for the metrics' counters: [0] ok, [1] warning, [2] critical */
 	long promoted[3], demoted[3];
+	/* ARBITER=etcd */
+	char leader[256];		/* LEADER: who holds the leader key, "" none */
+	long token;			/* TOKEN: its create revision while we hold it */
 };
 
 void ocf_state_init(struct ocf_state *s);

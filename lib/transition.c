@@ -55,6 +55,7 @@ end(const struct ocf_config *c, struct ocf_txn *x, const char *event,
 		.status = t->status,
 		.primary_for = primary_for,
 		.took = ocf_mono() - started,
+		.token = x->s.token,
 	};
 
 	ocf_txn_end(x);
@@ -382,14 +383,32 @@ out:
 }
 
 int
+/* with an arbiter only the lease holder serves: by hand, the operator
+ * moves service with maintenance mode, which releases the key */
+static int
+arbitrated(const struct ocf_config *c, struct ocf_transition *t)
+{
+	if (c->arbiter == OCF_ARBITER_NONE)
+		return 0;
+	memset(t, 0, sizeof(*t));
+	result(t, OCF_REFUSED, "ARBITER=etcd: the node holding the leader key "
+	    "serves; '-M on' on the holder moves service to another node");
+	return 1;
+}
+
+int
 ocf_promote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 {
+	if (arbitrated(c, t))
+		return t->status;
 	return ocf_promote_from(c, flags, NULL, "by hand", t);
 }
 
 int
 ocf_demote(const struct ocf_config *c, int flags, struct ocf_transition *t)
 {
+	if (arbitrated(c, t))
+		return t->status;
 	return ocf_demote_from(c, flags, NULL, "by hand", t);
 }
 

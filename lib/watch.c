@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arbiter.h"
 #include "config.h"
 #include "detach.h"
 #include "exitcode.h"
@@ -188,6 +189,7 @@ struct loop {
 	double next_beat;	/* ocf_mono() of the next heartbeat */
 	int normal;		/* the last check was saved, the role not failed */
 	struct ocf_detach beat, fail, metrics;
+	struct ocf_arbiter arb;	/* ARBITER=etcd */
 };
 
 /* a standby looks for a stray gateway of ours at every check, but not
@@ -360,7 +362,15 @@ beat(const struct ocf_config *c, struct loop *l)
 int
 ocf_watch_tick(const struct ocf_config *c, struct ocf_tick *t)
 {
-	int r = tick(c, t, NULL);
+	int r;
+
+	if (c->arbiter != OCF_ARBITER_NONE) {
+		/* a lease outlives no process: the loop holds it */
+		memset(t, 0, sizeof(*t));
+		ocf_err("ARBITER=etcd needs the watcher's loop, not --once");
+		return OCF_UNKNOWN;
+	}
+	r = tick(c, t, NULL);
 
 	metrics(c, t, NULL, 0);
 	return r;
@@ -372,6 +382,10 @@ ocf_watch_interval(const struct ocf_config *c, const struct ocf_tick *t)
 	int counting = t->active ? t->rises > 0 && t->rises < c->rise_threshold :
 	    t->fails > 0 && t->fails < c->fail_threshold;
 	double base = counting ? c->fast_interval : c->check_interval;
+
+	/* a leader key gone is seen within a third of its lease */
+	if (c->arbiter != OCF_ARBITER_NONE && base > c->lease_ttl / 3.0)
+		base = c->lease_ttl / 3.0;
 
 	/* up to 5 % either way, so that many standbys drift apart */
 	return base * (0.95 + 0.1 * ((double)random() / RAND_MAX));
@@ -443,6 +457,15 @@ reload(struct ocf_config *c, const char *path)
 		goto keep;
 	}
 	changed_keys(c, &fresh);
+	/* the arbiter's group is fixed for the watcher's life: a node does
+	 * not leave its lease behind under another name */
+	if (fresh.arbiter != c->arbiter ||
+	    strcmp(fresh.etcd_prefix, c->etcd_prefix) != 0) {
+		ocf_warn("ARBITER and ETCD_PREFIX change at a restart only");
+		fresh.arbiter = c->arbiter;
+		memcpy(fresh.etcd_prefix, c->etcd_prefix,
+		    sizeof(fresh.etcd_prefix));
+	}
 	*c = fresh;
 	return;
 keep:
@@ -458,7 +481,8 @@ pause_for(const struct ocf_config *c, struct loop *l, double s)
 
 	if (slice <= 0 || slice > 0.5)
 		slice = 0.5;
-	while (!stop_requested && !reload_requested) {
+	while (!stop_requested && !reload_requested &&
+	    !ocf_arbiter_urgent(c, &l->arb)) {
 		double now = ocf_mono(), left = end - now, d;
 
 		beat(c, l);
@@ -558,8 +582,14 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 	    sizeof(err)) == -1)
 		ocf_warn("%s; --status will call the watcher dead", err);
 	ocf_notify_background = 1;	/* a hung receiver delays nothing */
-	ocf_notice("watching '%s' every %gs (%gs after a failure)",
-	    c->primary_url, c->check_interval, c->fast_interval);
+	if (c->arbiter == OCF_ARBITER_NONE)
+		ocf_notice("watching '%s' every %gs (%gs after a failure)",
+		    c->primary_url, c->check_interval, c->fast_interval);
+	else
+		ocf_notice("arbiter etcd at '%s', key '%sleader', lease %ds, "
+		    "priority %d", c->etcd_endpoints, c->etcd_prefix,
+		    c->lease_ttl, c->node_priority);
+	ocf_arbiter_init(c, &l.arb);
 	check_writable(c);
 	/*
 	 * Ready now, not after the first check: that may be a whole repair
@@ -573,7 +603,8 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		started = ocf_mono();
 		/* a state it cannot read at start is not one to act on;
 		 * one it cannot write is (see tick) */
-		r = tick(c, &t, &l);
+		r = c->arbiter == OCF_ARBITER_NONE ? tick(c, &t, &l) :
+		    ocf_arbiter_tick(c, &l.arb, &t, &l.mem);
 		if (r == OCF_UNKNOWN && first && !l.mem.unsaved) {
 			ocf_err("unable to use the state in '%s'", c->state_dir);
 			ocf_pidfile_remove(c->state_dir);
@@ -596,9 +627,15 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		pause_for(c, &l, ocf_watch_interval(c, &t) -
 		    (ocf_mono() - started));
 	}
-	ocf_pidfile_remove(c->state_dir);
 	ocf_sd_notify("STOPPING=1");
-	ocf_notice("stopping; the gateway stays as it is");
+	if (c->arbiter == OCF_ARBITER_NONE) {
+		ocf_notice("stopping; the gateway stays as it is");
+	} else {
+		ocf_notice("stopping; the gateway stops and the leader key "
+		    "goes (ARBITER=etcd)");
+		ocf_arbiter_stop(c, &l.arb, &l.mem);
+	}
+	ocf_pidfile_remove(c->state_dir);
 	return OCF_OK;
 }
 

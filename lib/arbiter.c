@@ -1,0 +1,358 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arbiter.h"
+#include "config.h"
+#include "exitcode.h"
+#include "gateway.h"
+#include "log.h"
+#include "node.h"
+#include "state.h"
+#include "timeutil.h"
+#include "transition.h"
+#include "watch.h"
+
+void
+ocf_arbiter_init(const struct ocf_config *c, struct ocf_arbiter *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->lease.fd = -1;
+	a->e.endpoints = c->etcd_endpoints;
+	a->e.ca_file = c->ca_file[0] != '\0' ? c->ca_file : NULL;
+	a->e.timeout = c->probe_timeout;
+	snprintf(a->leader_key, sizeof(a->leader_key), "%sleader",
+	    c->etcd_prefix);
+	snprintf(a->handover_key, sizeof(a->handover_key), "%shandover",
+	    c->etcd_prefix);
+}
+
+int
+ocf_arbiter_parse_holder(const char *value, int *priority, char *name,
+    unsigned long len)
+{
+	char *end;
+	long p;
+
+	errno = 0;
+	p = strtol(value, &end, 10);
+	if (end == value || *end != ' ' || errno != 0 || p < 0 || p > 1000) {
+		*priority = 0;
+		snprintf(name, len, "%s", value);
+		return -1;
+	}
+	*priority = (int)p;
+	snprintf(name, len, "%s", end + 1);
+	return 0;
+}
+
+/* record what the check saw: the holder, our token */
+static int
+record(const struct ocf_config *c, struct ocf_memory *m, const char *leader,
+    long long token, struct ocf_tick *t)
+{
+	struct ocf_txn x;
+	int rc = ocf_txn_begin(&x, c->state_dir, OCF_WAIT_CHECK, m);
+
+	if (rc == 0) {
+		snprintf(x.s.leader, sizeof(x.s.leader), "%s", leader);
+		x.s.token = (long)token;
+		snprintf(x.s.primary, sizeof(x.s.primary), "%s",
+		    ocf_exit_word(t->verdict));
+		x.s.last_probe = t->at;
+		rc = ocf_txn_commit(&x) == -1 ? -1 : 0;
+		if (rc == -1)
+			ocf_err("%s", x.err);
+		t->role = x.s.role;
+		t->active = x.s.role == OCF_ROLE_ACTIVE;
+		t->saved = rc == 0;
+	} else {
+		ocf_err("%s", x.err);
+	}
+	ocf_txn_end(&x);
+	return rc;
+}
+
+/* facts from the state, read without the lock */
+static void
+peek(const struct ocf_config *c, struct ocf_state *s)
+{
+	char err[OCF_ERRLEN];
+
+	if (ocf_state_load(c->state_dir, s, err, sizeof(err)) == -1)
+		ocf_state_init(s);
+}
+
+static void
+transition(const struct ocf_config *c, struct ocf_memory *m, int promote,
+    const char *why, struct ocf_tick *t)
+{
+	struct ocf_transition tr;
+
+	ocf_notice("%s: %s", why, promote ? "promoting" : "demoting");
+	if (promote)
+		ocf_promote_from(c, OCF_TR_NOCHECK | OCF_TR_AUTO, m, why, &tr);
+	else
+		/* the lease's rule beats maintenance mode */
+		ocf_demote_from(c, OCF_TR_AUTO | OCF_TR_FORCE, m, why, &tr);
+	if (tr.status > OCF_WARNING)
+		ocf_err("%s", tr.detail);
+	t->acted = 1;
+	t->status = tr.status;
+	t->active = promote ? tr.status <= OCF_WARNING : tr.status > OCF_WARNING;
+	t->role = tr.status > OCF_WARNING ? OCF_ROLE_FAILED : t->active ?
+	    OCF_ROLE_ACTIVE : OCF_ROLE_STANDBY;
+}
+
+/* no gateway of ours may run: stop it at once (the fence's bound), then
+ * demote to record it and push the workspace */
+static void
+stand_down(const struct ocf_config *c, struct ocf_memory *m, const char *why,
+    int fence, struct ocf_tick *t)
+{
+	struct ocf_state s;
+	char err[OCF_ERRLEN];
+
+	peek(c, &s);
+	if (fence && ocf_gateway_fence(c, &s, c->lease_ttl * 0.2, err,
+	    sizeof(err)) == -1)
+		ocf_err("fence: %s", err);
+	transition(c, m, 0, why, t);
+}
+
+/* the key is no longer ours: give it up, the gateway first */
+static void
+lose(const struct ocf_config *c, struct ocf_arbiter *a, struct ocf_memory *m,
+    const char *why, int fence, struct ocf_tick *t)
+{
+	char line[OCF_ETCD_VALUE_MAX + 160];
+
+	snprintf(line, sizeof(line), "lost the leader key (token %lld): %s",
+	    a->token, why);
+	ocf_lease_release(c, &a->lease);	/* the keeper first: no renewal */
+	a->token = 0;
+	stand_down(c, m, line, fence, t);
+}
+
+/* hand the key over (or give it up for maintenance): stop and push
+ * first, then delete the key by revoking its lease */
+static void
+release(const struct ocf_config *c, struct ocf_arbiter *a,
+    struct ocf_memory *m, const char *why, struct ocf_tick *t)
+{
+	ocf_notice("releasing the leader key (token %lld): %s", a->token, why);
+	transition(c, m, 0, why, t);
+	ocf_lease_release(c, &a->lease);
+	a->token = 0;
+	/* the node we hand over to acquires first */
+	a->wait_until = ocf_uptime() + c->lease_ttl;
+}
+
+static void
+withdraw(struct ocf_arbiter *a)
+{
+	char err[OCF_ERRLEN];
+
+	if (a->ask == 0)
+		return;
+	if (ocf_etcd_revoke(&a->e, a->ask, err, sizeof(err)) == -1)
+		ocf_warn("handover request not withdrawn: %s", err);
+	a->ask = 0;
+}
+
+/* ask the holder to hand over: the request lives under a lease of its
+ * own, so that it goes when we do */
+static void
+ask(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
+    const char *holder)
+{
+	char err[OCF_ERRLEN];
+	long long ttl;
+
+	if (a->ask != 0 && ocf_etcd_keepalive(&a->e, a->ask, &ttl, err,
+	    sizeof(err)) == 0 && ttl > 0)
+		return;
+	if (ocf_etcd_grant(&a->e, c->lease_ttl, &a->ask, &ttl, err,
+	    sizeof(err)) == -1 || ocf_etcd_put(&a->e, a->handover_key, me,
+	    a->ask, err, sizeof(err)) == -1) {
+		ocf_warn("handover request failed: %s", err);
+		a->ask = 0;
+		return;
+	}
+	ocf_notice("asked '%s' to hand over (NODE_PRIORITY %d)", holder,
+	    c->node_priority);
+}
+
+/* take the key when nobody holds it; 1 won */
+static int
+acquire(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
+    struct ocf_etcd_kv *kv)
+{
+	char value[300], err[OCF_ERRLEN];
+	long long id, ttl;
+	double sent = ocf_mono();
+	int won = 0;
+
+	snprintf(value, sizeof(value), "%d %s", c->node_priority, me);
+	if (ocf_etcd_grant(&a->e, c->lease_ttl, &id, &ttl, err,
+	    sizeof(err)) == -1 ||
+	    ocf_etcd_create(&a->e, a->leader_key, value, id, &won, kv, err,
+	    sizeof(err)) == -1) {
+		ocf_warn("leader key not acquired: %s", err);
+		return 0;
+	}
+	if (!won) {
+		(void)ocf_etcd_revoke(&a->e, id, err, sizeof(err));
+		return 0;
+	}
+	if (ocf_lease_keep(c, &a->lease, id, sent, err, sizeof(err)) == -1) {
+		ocf_err("leader key given back: no lease keeper: %s", err);
+		(void)ocf_etcd_revoke(&a->e, id, err, sizeof(err));
+		return 0;
+	}
+	a->token = kv->create_revision;
+	ocf_notice("acquired the leader key (token %lld)", a->token);
+	return 1;
+}
+
+int
+ocf_arbiter_urgent(const struct ocf_config *c, struct ocf_arbiter *a)
+{
+	return a->lease.keeper > 0 && ocf_lease_overdue(c, &a->lease);
+}
+
+static void
+finish(struct ocf_tick *t, double started)
+{
+	t->duration = ocf_mono() - started;
+}
+
+int
+ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
+    struct ocf_tick *t, struct ocf_memory *m)
+{
+	struct ocf_etcd_kv kv, hv;
+	struct ocf_state s;
+	char me[256], holder[OCF_ETCD_VALUE_MAX] = "", why[OCF_ETCD_VALUE_MAX + 64];
+	char err[OCF_ERRLEN];
+	double started = ocf_mono(), now = ocf_uptime();
+	int prio = 0, ended;
+
+	memset(t, 0, sizeof(*t));
+	t->at = ocf_wall();
+	ocf_node_name(c, me, sizeof(me));
+
+	/* the keeper fenced, died, or stalled: the gateway goes now */
+	if (a->token != 0 && ((ended = ocf_lease_ended(&a->lease, why,
+	    sizeof(why))) != 0 || ocf_lease_overdue(c, &a->lease))) {
+		if (ended == 0)
+			snprintf(why, sizeof(why), "the lease keeper stalled");
+		lose(c, a, m, why, 1, t);
+	}
+
+	if (ocf_etcd_get(&a->e, a->leader_key, &kv, err, sizeof(err)) == -1) {
+		a->good = 0;
+		t->verdict = OCF_WARNING;
+		snprintf(t->reason, sizeof(t->reason), "%s", err);
+		if (!a->cut++)
+			ocf_warn("%s; %s", err, a->token != 0 ? "serving while "
+			    "the lease lasts" : "not serving while cut off");
+		peek(c, &s);
+		if (a->token == 0 && !t->acted && (s.role == OCF_ROLE_ACTIVE ||
+		    ocf_gateway_present(c, &s)))
+			stand_down(c, m, "etcd unreachable and not the leader",
+			    1, t);
+		record(c, m, s.leader, a->token, t);
+		finish(t, started);
+		return t->verdict;
+	}
+	if (a->cut)
+		ocf_notice("etcd reachable again");
+	a->cut = 0;
+	a->good++;
+	if (kv.found)
+		ocf_arbiter_parse_holder(kv.value, &prio, holder,
+		    sizeof(holder));
+	t->verdict = kv.found ? OCF_OK : OCF_CRITICAL;
+	snprintf(t->reason, sizeof(t->reason), kv.found ? "leader '%s' "
+	    "(token %lld)" : "no leader", holder, kv.create_revision);
+	peek(c, &s);
+
+	if (a->token != 0) {
+		if (!kv.found || kv.create_revision != a->token) {
+			lose(c, a, m, kv.found ? "another node holds it" :
+			    "the key is gone", 1, t);
+		} else if (s.maintenance) {
+			release(c, a, m, "maintenance mode", t);
+		} else if (ocf_etcd_get(&a->e, a->handover_key, &hv, err,
+		    sizeof(err)) == 0 && hv.found &&
+		    strcmp(hv.value, me) != 0) {
+			snprintf(why, sizeof(why), "handing over to '%s'",
+			    hv.value);
+			release(c, a, m, why, t);
+		} else if (s.role != OCF_ROLE_ACTIVE ||
+		    !ocf_gateway_running(c, &s)) {
+			transition(c, m, 1, s.role == OCF_ROLE_ACTIVE ?
+			    "the local gateway is gone" : "this node holds the "
+			    "leader key", t);
+			if (t->status > OCF_WARNING) {
+				release(c, a, m, "the promotion failed", t);
+				peek(c, &s);
+				a->wait_until = now + ocf_watch_backoff(c,
+				    s.promote_fails);
+			}
+		}
+		record(c, m, a->token != 0 ? me : "", a->token, t);
+		finish(t, started);
+		return t->verdict;
+	}
+
+	/* not the holder: nothing of our gateway runs */
+	if (s.role == OCF_ROLE_ACTIVE || ocf_gateway_present(c, &s)) {
+		snprintf(why, sizeof(why), "not the leader (%s)", kv.found ?
+		    holder : "no one is");
+		stand_down(c, m, why, 0, t);
+	}
+	if (kv.found) {
+		if (prio >= c->node_priority || strcmp(holder, me) == 0 ||
+		    c->failback == OCF_FAILBACK_MANUAL || s.maintenance)
+			withdraw(a);
+		else if (a->good >= c->rise_threshold && now >= a->wait_until &&
+		    (s.last_transition_up == 0 ||
+		    ocf_since(s.last_transition_up, now) >= c->hold_down))
+			ask(c, a, me, holder);
+	} else if (!s.maintenance && now >= a->wait_until &&
+	    !(ocf_etcd_get(&a->e, a->handover_key, &hv, err,
+	    sizeof(err)) == 0 && hv.found && strcmp(hv.value, me) != 0) &&
+	    acquire(c, a, me, &kv)) {
+		withdraw(a);
+		record(c, m, me, a->token, t);
+		transition(c, m, 1, "acquired the leader key", t);
+		if (t->status > OCF_WARNING) {
+			release(c, a, m, "the promotion failed", t);
+			peek(c, &s);
+			a->wait_until = now + ocf_watch_backoff(c,
+			    s.promote_fails);
+		}
+		snprintf(holder, sizeof(holder), "%s", a->token ? me : "");
+	} else if (!kv.found) {
+		holder[0] = '\0';
+	}
+	record(c, m, a->token != 0 ? me : holder, a->token, t);
+	finish(t, started);
+	return t->verdict;
+}
+
+void
+ocf_arbiter_stop(const struct ocf_config *c, struct ocf_arbiter *a,
+    struct ocf_memory *m)
+{
+	struct ocf_tick t;
+
+	memset(&t, 0, sizeof(t));
+	withdraw(a);
+	if (a->token == 0)
+		return;
+	release(c, a, m, "the watcher stops", &t);
+}
