@@ -196,7 +196,11 @@ range_of(json_t *o, struct ocf_etcd_kv *kv, char *err, size_t errlen)
 	}
 	if (json_array_size(kvs) == 0)
 		return 0;
-	return kv_of(json_array_get(kvs, 0), kv, err, errlen);
+	if (kv_of(json_array_get(kvs, 0), kv, err, errlen) == -1) {
+		memset(kv, 0, sizeof(*kv));	/* nothing half read */
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -233,6 +237,8 @@ ocf_etcd_parse_grant(const char *body, size_t len, long long *id,
 		else
 			rc = 0;
 	}
+	if (rc == -1)
+		*id = *ttl = 0;
 	json_decref(root);
 	return rc;
 }
