@@ -127,6 +127,11 @@ $(B)/test/unit/%: test/unit/%.c $(B)/libocf.a
 $(B)/test/helpers/%: test/helpers/%.c
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pthread -o $@ $<
+# ocf-etcdctl calls the library's etcd client
+$(B)/test/helpers/ocf-etcdctl: test/helpers/ocf-etcdctl.c $(B)/libocf.a
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(B)/libocf.a $(LIBS)
 
 # cmocka builds the unit tests only (configure says so when it is missing)
 ifeq ($(HAVE_CMOCKA),no)

@@ -37,8 +37,16 @@ int ocf_etcd_parse_txn(const char *body, size_t len, int *succeeded,
     struct ocf_etcd_kv *kv, char *err, size_t errlen);
 int ocf_etcd_parse_range(const char *body, size_t len, struct ocf_etcd_kv *kv,
     char *err, size_t errlen);
+/* a deleterange reply's "deleted", or that of the deleterange response
+ * among a txn reply's "responses" (0 when there is none) */
 int ocf_etcd_parse_delete(const char *body, size_t len, int *deleted,
     char *err, size_t errlen);
+
+/* the message of an error reply ({"error":...,"message":...}, or a
+ * stream's {"error":{"message":...}}) into msg: 0, or -1 when body is
+ * no such reply (etcd.c names the cause of a non-200 answer with it) */
+int ocf_etcd_parse_error(const char *body, size_t len, char *msg,
+    size_t msglen);
 
 /* base64 of len bytes into out (outlen >= 4 * ((len + 2) / 3) + 1);
  * -1 when out is too small */
