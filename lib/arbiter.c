@@ -130,9 +130,10 @@ lose(const struct ocf_config *c, struct ocf_arbiter *a, struct ocf_memory *m,
 
 	snprintf(line, sizeof(line), "lost the leader key (token %lld): %s",
 	    a->token, why);
-	ocf_lease_release(c, &a->lease);	/* the keeper first: no renewal */
+	ocf_lease_drop(&a->lease);	/* no renewal from now on */
 	a->token = 0;
 	stand_down(c, m, line, fence, t);
+	ocf_lease_release(c, &a->lease);	/* then revoke: etcd may hang */
 }
 
 /* hand the key over (or give it up for maintenance): stop and push
@@ -246,8 +247,9 @@ ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
 	/* the keeper fenced, died, or stalled: the gateway goes now */
 	if (a->token != 0 && ((ended = ocf_lease_ended(&a->lease, why,
 	    sizeof(why))) != 0 || ocf_lease_overdue(c, &a->lease))) {
-		if (ended == 0)
-			snprintf(why, sizeof(why), "the lease keeper stalled");
+		if (ended == 0)	/* fencing, or stalled: fence anyway */
+			snprintf(why, sizeof(why), "no lease renewal for 2/3 "
+			    "of LEASE_TTL");
 		lose(c, a, m, why, 1, t);
 	}
 
@@ -335,11 +337,13 @@ ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
 			a->wait_until = now + ocf_watch_backoff(c,
 			    s.promote_fails);
 		}
-		snprintf(holder, sizeof(holder), "%s", a->token ? me : "");
-	} else if (!kv.found) {
-		holder[0] = '\0';
+		if (a->token != 0) {
+			t->verdict = OCF_OK;
+			snprintf(t->reason, sizeof(t->reason), "leader '%s' "
+			    "(token %lld)", me, a->token);
+		}
 	}
-	record(c, m, a->token != 0 ? me : holder, a->token, t);
+	record(c, m, a->token != 0 ? me : kv.found ? holder : "", a->token, t);
 	finish(t, started);
 	return t->verdict;
 }

@@ -208,6 +208,17 @@ ocf_lease_overdue(const struct ocf_config *c, const struct ocf_lease *l)
 }
 
 void
+ocf_lease_drop(struct ocf_lease *l)
+{
+	if (l->keeper > 0) {
+		(void)kill(l->keeper, SIGKILL);
+		while (waitpid(l->keeper, NULL, 0) == -1 && errno == EINTR)
+			;
+	}
+	forget(l);
+}
+
+void
 ocf_lease_release(const struct ocf_config *c, struct ocf_lease *l)
 {
 	struct ocf_etcd e = {
@@ -217,12 +228,7 @@ ocf_lease_release(const struct ocf_config *c, struct ocf_lease *l)
 	};
 	char err[OCF_ERRLEN];
 
-	if (l->keeper > 0) {
-		(void)kill(l->keeper, SIGKILL);
-		while (waitpid(l->keeper, NULL, 0) == -1 && errno == EINTR)
-			;
-	}
-	forget(l);
+	ocf_lease_drop(l);
 	if (l->id != 0 && ocf_etcd_revoke(&e, l->id, err, sizeof(err)) == -1)
 		ocf_warn("lease not revoked (it runs out in LEASE_TTL): %s",
 		    err);

@@ -46,7 +46,10 @@ int ocf_lease_ended(struct ocf_lease *l, char *why, size_t len);
 int ocf_lease_overdue(const struct ocf_config *c, const struct ocf_lease *l);
 
 /* stop the keeper (no fence: the caller has stopped the gateway or is
- * about to) and revoke the lease, so that the leader key goes at once */
+ * about to); the lease runs out unless revoked */
+void ocf_lease_drop(struct ocf_lease *l);
+
+/* drop, and revoke the lease, so that the leader key goes at once */
 void ocf_lease_release(const struct ocf_config *c, struct ocf_lease *l);
 
 /* the exit statuses of a keeper that fenced */

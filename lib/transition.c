@@ -382,7 +382,6 @@ out:
 	return end(c, &x, event, old, t, back, started);
 }
 
-int
 /* with an arbiter only the lease holder serves: by hand, the operator
  * moves service with maintenance mode, which releases the key */
 static int

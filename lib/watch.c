@@ -497,19 +497,21 @@ pause_for(const struct ocf_config *c, struct loop *l, double s)
 }
 
 static void
-report(const struct ocf_tick *t, int *last)
+report(const struct ocf_config *c, const struct ocf_tick *t, int *last)
 {
+	/* with an arbiter the check reads the leader key, not a primary */
+	const char *what = c->arbiter == OCF_ARBITER_NONE ? "primary" : "leader";
 	char status[400];
 
-	if (t->verdict != *last && t->verdict != OCF_OK)
-		ocf_notice("primary %s: %s", ocf_exit_word(t->verdict), t->reason);
-	else if (t->verdict != *last)
-		ocf_notice("primary ok: %s", t->reason);
+	if (t->verdict != *last)
+		ocf_notice("%s %s: %s", what, ocf_exit_word(t->verdict),
+		    t->reason);
 	else
-		ocf_debug("primary %s: %s", ocf_exit_word(t->verdict), t->reason);
+		ocf_debug("%s %s: %s", what, ocf_exit_word(t->verdict),
+		    t->reason);
 	*last = t->verdict;
-	snprintf(status, sizeof(status), "STATUS=%s; primary %s",
-	    t->active ? "active" : "standby", ocf_exit_word(t->verdict));
+	snprintf(status, sizeof(status), "STATUS=%s; %s %s",
+	    t->active ? "active" : "standby", what, ocf_exit_word(t->verdict));
 	ocf_sd_notify(status);
 }
 
@@ -610,7 +612,7 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 			ocf_pidfile_remove(c->state_dir);
 			return OCF_UNKNOWN;
 		}
-		report(&t, &last);
+		report(c, &t, &last);
 		metrics(c, &t, &l, wall_started);
 		/* /fail once, when a normal run turns failed: a retry that
 		 * fails again changes nothing the receiver needs to hear */
