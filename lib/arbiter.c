@@ -191,7 +191,7 @@ acquire(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
     struct ocf_etcd_kv *kv)
 {
 	char value[300], err[OCF_ERRLEN];
-	long long id, ttl;
+	long long id = 0, ttl;
 	double sent = ocf_mono();
 	int won = 0;
 
@@ -201,6 +201,10 @@ acquire(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
 	    ocf_etcd_create(&a->e, a->leader_key, value, id, &won, kv, err,
 	    sizeof(err)) == -1) {
 		ocf_warn("leader key not acquired: %s", err);
+		/* a timed-out create may still be applied: under a lease
+		 * that nobody renews, and revoked if we can */
+		if (id != 0)
+			(void)ocf_etcd_revoke(&a->e, id, err, sizeof(err));
 		return 0;
 	}
 	if (!won) {
