@@ -38,6 +38,9 @@ need faketime faketime
 need unshare util-linux
 # network namespaces and veth pairs: t4006 and make nemesis
 need ip iproute2
+# a real etcd cluster for the arbiter (ARBITER=etcd, test/etcd.sh: t5xxx)
+need etcd etcd-server
+need etcdctl etcd-client
 command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
 # t0031 builds the .deb (dpkg-shlibdeps) and checks it with lintian
 need dpkg-shlibdeps dpkg-dev
