@@ -328,6 +328,8 @@ ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
 		    (s.last_transition_up == 0 ||
 		    ocf_since(s.last_transition_up, now) >= c->hold_down))
 			ask(c, a, me, holder);
+		/* asking: see the key go at once */
+		t->hurry = a->ask != 0;
 	} else if (!s.maintenance && now >= a->wait_until &&
 	    !(ocf_etcd_get(&a->e, a->handover_key, &hv, err,
 	    sizeof(err)) == 0 && hv.found && strcmp(hv.value, me) != 0) &&

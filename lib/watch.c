@@ -381,7 +381,8 @@ ocf_watch_interval(const struct ocf_config *c, const struct ocf_tick *t)
 {
 	int counting = t->active ? t->rises > 0 && t->rises < c->rise_threshold :
 	    t->fails > 0 && t->fails < c->fail_threshold;
-	double base = counting ? c->fast_interval : c->check_interval;
+	double base = counting || t->hurry ? c->fast_interval :
+	    c->check_interval;
 
 	/* a leader key gone is seen within a third of its lease */
 	if (c->arbiter != OCF_ARBITER_NONE && base > c->lease_ttl / 3.0)
@@ -566,6 +567,7 @@ int
 ocf_watch_run(struct ocf_config *c, const char *path)
 {
 	static struct loop l;		/* a few KiB: not on the stack */
+	struct ocf_watcher other;
 	struct ocf_tick t;
 	char err[OCF_ERRLEN];
 	double started, wall_started;
@@ -577,6 +579,13 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 	if (ocf_state_dir(c->state_dir, err, sizeof(err)) == -1) {
 		ocf_err("%s", err);
 		return OCF_UNKNOWN;
+	}
+	/* two watchers of one node would undo each other's transitions */
+	if (ocf_pidfile_read(c->state_dir, &other) == 0 && other.alive &&
+	    other.pid != (long)getpid()) {
+		ocf_err("another ocf-watch (pid %ld) watches '%s'", other.pid,
+		    c->state_dir);
+		return OCF_REFUSED;
 	}
 	/* --status asks the pid file whether we run */
 	wall_started = ocf_wall();

@@ -20,6 +20,7 @@ struct ocf_tick {
 	int saved;		/* the state was read and saved */
 	double at;		/* wall time of the check */
 	double duration;	/* seconds it took, transition included */
+	int hurry;		/* check again after FAST_INTERVAL (arbiter) */
 	char reason[768];	/* the probe's reason (ocf_probe_result's) */
 };
 

@@ -1,0 +1,142 @@
+# test/arbiter.sh - ocf nodes with ARBITER=etcd for the scenario tests
+# (issue 15), on the cluster of test/etcd.sh: each node is a network
+# namespace with a real ocf-watch and a stand-in gateway (ocf-testsrv on
+# 127.0.0.1:$ARB_PORT there, started by ocf-watch through GATEWAY_CMD).
+#
+# Source after lib.sh and etcd.sh, start the cluster, then:
+#
+#	arb_node a 100 && arb_node b 50 || bail_out ...
+#	arb_start a; arb_start b
+#	wait_until 20 arb_serves a
+#
+# Settings (before arb_node): ARB_TTL [6] (LEASE_TTL), ARB_PORT [18789].
+#
+# Functions:
+#   arb_node NAME PRIORITY [KEY=VALUE...]  a node: namespace, config, state
+#   arb_start NAME       its ocf-watch, in the background (log $TMP/NAME.log)
+#   arb_stop NAME        SIGTERM to its watcher, wait for it (bounded)
+#   arb_kill NAME        SIGKILL to every process of the node: a dead VPS
+#   arb_up NAME          its gateway answers /readyz 200 (true/false)
+#   arb_serving          the names of the nodes whose gateway answers
+#   arb_serves NAME      NAME and only NAME serves
+#   arb_serves_one [NOT] exactly one node serves (not NOT)
+#   arb_none             no node serves
+#   arb_gateway NAME     its gateway's pid (GATEWAY_PID)
+#   arb_leader           the node named by the leader key (etcd), or ""
+#   arb_urls             NAME=URL arguments for overlap_sampler_start
+
+ARB_TTL=${ARB_TTL:-6}
+ARB_PORT=${ARB_PORT:-18789}
+ARB_NODES=''
+
+arb_node() {
+	[ $# -ge 2 ] || bail_out 'usage: arb_node NAME PRIORITY [KEY=VALUE...]'
+	_arb_n=$1
+	_arb_p=$2
+	shift 2
+	etcd_node_ns "$_arb_n" || return 1
+	mkdir -p "$TMP/st-$_arb_n" || return 1
+	{
+		printf '%s\n' "ARBITER=etcd" "ETCD_ENDPOINTS=$ETCD_ENDPOINTS" \
+			"LEASE_TTL=$ARB_TTL" "NODE_PRIORITY=$_arb_p" \
+			"NODE_NAME=$_arb_n" "CHECK_INTERVAL=10" \
+			"PROBE_TIMEOUT=0.5" "RISE_THRESHOLD=3" "HOLD_DOWN=2" \
+			"READY_TIMEOUT=5" "STOP_TIMEOUT=2" "OPENCLAW_USER=" \
+			"GATEWAY_CMD=$TEST_HELPERS/ocf-testsrv -p $ARB_PORT" \
+			"GATEWAY_URL=http://127.0.0.1:$ARB_PORT" \
+			"READY_CHECK=readyz" \
+			"STATE_DIR=$TMP/st-$_arb_n" "WORKSPACE=$TMP/no-workspace" \
+			"HOOKS_DIR=$TMP/no-hooks"
+		for _arb_kv in "$@"; do
+			printf '%s\n' "$_arb_kv"
+		done
+	} >"$TMP/$_arb_n.conf" || return 1
+	ARB_NODES="$ARB_NODES $_arb_n"
+}
+
+arb_start() {
+	# exec, and `ip netns exec` execs too: $! is the watcher itself
+	(exec ip netns exec "$(etcd_ns "$1")" "$OCF_BIN/ocf-watch" \
+		-c "$TMP/$1.conf" >>"$TMP/$1.log" 2>&1 </dev/null) &
+	printf '%s\n' $! >"$TMP/$1.pid"
+}
+
+_arb_pid() {
+	cat "$TMP/$1.pid" 2>/dev/null
+}
+
+arb_stop() {
+	_arb_sp=$(_arb_pid "$1")
+	[ -n "$_arb_sp" ] || return 0
+	kill -s TERM "$_arb_sp" 2>/dev/null
+	wait_until 20 _arb_gone "$_arb_sp"
+	_arb_r=$?
+	rm -f "$TMP/$1.pid"
+	return "$_arb_r"
+}
+
+_arb_gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+arb_kill() {
+	# every process in the node's namespace: watcher, keeper, gateway,
+	# its log keeper
+	for _arb_k in $(ip netns pids "$(etcd_ns "$1")"); do
+		kill -s KILL "$_arb_k" 2>/dev/null
+	done
+	rm -f "$TMP/$1.pid"
+	wait_until 5 _arb_empty "$1"
+}
+
+_arb_empty() {
+	[ -z "$(ip netns pids "$(etcd_ns "$1")")" ]
+}
+
+arb_up() {
+	[ "$(etcd_in "$1" curl -s -o /dev/null -m 1 -w '%{http_code}' \
+		"http://127.0.0.1:$ARB_PORT/readyz" 2>/dev/null)" = 200 ]
+}
+
+arb_serving() {
+	_arb_s=''
+	for _arb_x in $ARB_NODES; do
+		arb_up "$_arb_x" && _arb_s="$_arb_s $_arb_x"
+	done
+	printf '%s\n' "${_arb_s# }"
+}
+
+arb_serves() {
+	[ "$(arb_serving)" = "$1" ]
+}
+
+# arb_serves_one [NOT]: exactly one node serves (and it is not NOT)
+arb_serves_one() {
+	_arb_one=$(arb_serving)
+	case $_arb_one in
+	''|*' '*|"${1:-}") return 1 ;;
+	esac
+}
+
+# arb_none: no node serves
+arb_none() {
+	[ -z "$(arb_serving)" ]
+}
+
+# arb_gateway NAME: the pid of NAME's gateway, as its state records it
+arb_gateway() {
+	state_get GATEWAY_PID "$TMP/st-$1/state"
+}
+
+arb_leader() {
+	# from the hub: never cut
+	_arb_v=$(etcdctl_at hub get --print-value-only /ocf/leader \
+		2>/dev/null) || return 1
+	printf '%s\n' "${_arb_v#* }"
+}
+
+arb_urls() {
+	for _arb_x in $ARB_NODES; do
+		printf '%s=http://127.0.0.1:%s/readyz\n' "$_arb_x" "$ARB_PORT"
+	done
+}
