@@ -497,6 +497,22 @@ pause_for(const struct ocf_config *c, struct loop *l, double s)
 	}
 }
 
+/* children that died on their own (a gateway), but not the lease
+ * keeper: how it ended is for ocf_lease_ended to read */
+static void
+reap(pid_t keeper)
+{
+	siginfo_t si;
+
+	for (;;) {
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
+		    si.si_pid == 0 || si.si_pid == keeper)
+			return;
+		(void)waitpid(si.si_pid, NULL, WNOHANG);
+	}
+}
+
 static void
 report(const struct ocf_config *c, const struct ocf_tick *t, int *last)
 {
@@ -631,8 +647,7 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		    t.role != OCF_ROLE_FAILED;
 		first = 0;
 		beat(c, &l);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;	/* a gateway that died on its own */
+		reap(l.arb.lease.keeper);
 		/* intervals run start to start: a slow check (a timeout)
 		 * does not delay the verdict by its own length again */
 		pause_for(c, &l, ocf_watch_interval(c, &t) -
