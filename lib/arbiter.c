@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "arbiter.h"
 #include "config.h"
@@ -224,7 +225,14 @@ acquire(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
 int
 ocf_arbiter_urgent(const struct ocf_config *c, struct ocf_arbiter *a)
 {
-	return a->lease.keeper > 0 && ocf_lease_overdue(c, &a->lease);
+	siginfo_t si;
+
+	if (a->lease.keeper <= 0)
+		return 0;
+	si.si_pid = 0;	/* ended (a fence) or late: look at once */
+	return (waitid(P_PID, (id_t)a->lease.keeper, &si, WEXITED | WNOHANG |
+	    WNOWAIT) == 0 && si.si_pid != 0) ||
+	    ocf_lease_overdue(c, &a->lease);
 }
 
 static void

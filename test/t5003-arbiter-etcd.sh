@@ -39,7 +39,7 @@ fi
 for _h in ocf-testsrv ocf-overlap-sample; do
 	[ -x "$TEST_HELPERS/$_h" ] || bail_out "$TEST_HELPERS/$_h is missing"
 done
-etcd_cluster_start || bail_out 'the etcd cluster did not form'
+etcd_cluster_start 3 || bail_out 'the etcd cluster did not form'
 for n in a b c; do
 	case $n in a) p=100 ;; *) p=50 ;; esac
 	arb_node "$n" "$p" || bail_out "no node $n"

@@ -31,7 +31,7 @@ if ! etcd_usable; then
 	test_done
 fi
 printf '# SEED=%s rounds=%s LEASE_TTL=%s\n' "$SEED" "$ROUNDS" "$ARB_TTL"
-etcd_cluster_start || bail_out 'the etcd cluster did not form'
+etcd_cluster_start 3 || bail_out 'the etcd cluster did not form'
 for n in a b c; do
 	case $n in a) p=100 ;; *) p=50 ;; esac
 	arb_node "$n" "$p" FAST_INTERVAL=0.2 HOLD_DOWN=1 RISE_THRESHOLD=2 ||
