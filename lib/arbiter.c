@@ -110,13 +110,13 @@ transition(const struct ocf_config *c, struct ocf_memory *m, int promote,
  * demote to record it and push the workspace */
 static void
 stand_down(const struct ocf_config *c, struct ocf_memory *m, const char *why,
-    int fence, struct ocf_tick *t)
+    struct ocf_tick *t)
 {
 	struct ocf_state s;
 	char err[OCF_ERRLEN];
 
 	peek(c, &s);
-	if (fence && ocf_gateway_fence(c, &s, c->lease_ttl * 0.2, err,
+	if (ocf_gateway_fence(c, &s, c->lease_ttl * 0.2, err,
 	    sizeof(err)) == -1)
 		ocf_err("fence: %s", err);
 	transition(c, m, 0, why, t);
@@ -125,7 +125,7 @@ stand_down(const struct ocf_config *c, struct ocf_memory *m, const char *why,
 /* the key is no longer ours: give it up, the gateway first */
 static void
 lose(const struct ocf_config *c, struct ocf_arbiter *a, struct ocf_memory *m,
-    const char *why, int fence, struct ocf_tick *t)
+    const char *why, struct ocf_tick *t)
 {
 	char line[OCF_ETCD_VALUE_MAX + 160];
 
@@ -133,7 +133,7 @@ lose(const struct ocf_config *c, struct ocf_arbiter *a, struct ocf_memory *m,
 	    a->token, why);
 	ocf_lease_drop(&a->lease);	/* no renewal from now on */
 	a->token = 0;
-	stand_down(c, m, line, fence, t);
+	stand_down(c, m, line, t);
 	ocf_lease_release(c, &a->lease);	/* then revoke: etcd may hang */
 }
 
@@ -235,24 +235,121 @@ ocf_arbiter_urgent(const struct ocf_config *c, struct ocf_arbiter *a)
 	    ocf_lease_overdue(c, &a->lease);
 }
 
-static void
-finish(struct ocf_tick *t, double started)
+enum ocf_arb_action
+ocf_arbiter_decide(const struct ocf_config *c, const struct ocf_arb_facts *f,
+    const char **why)
 {
-	t->duration = ocf_mono() - started;
+	*why = "";
+	if (f->holding) {
+		if (!f->reached)
+			return OCF_ARB_NOTHING;	/* the keeper fences in time */
+		if (!f->found || !f->ours) {
+			*why = f->found ? "another node holds it" :
+			    "the key is gone";
+			return OCF_ARB_LOSE;
+		}
+		if (f->maintenance) {
+			*why = "maintenance mode";
+			return OCF_ARB_RELEASE;
+		}
+		if (f->handover) {
+			*why = "a preferred node asks for it";
+			return OCF_ARB_RELEASE;
+		}
+		if (!f->serving) {
+			*why = f->active ? "the local gateway is gone" :
+			    "this node holds the leader key";
+			return OCF_ARB_SERVE;
+		}
+		return OCF_ARB_NOTHING;
+	}
+	if (f->active || f->present) {
+		*why = !f->reached ? "etcd unreachable and not the leader" :
+		    "not the leader";
+		return OCF_ARB_STAND_DOWN;
+	}
+	if (!f->reached)
+		return OCF_ARB_NOTHING;		/* a cut-off node never serves */
+	if (!f->found) {
+		if (f->maintenance || f->waiting || f->handover)
+			return OCF_ARB_NOTHING;
+		*why = "acquired the leader key";
+		return OCF_ARB_ACQUIRE;
+	}
+	if (f->holder_prio < c->node_priority && !f->holder_me &&
+	    c->failback != OCF_FAILBACK_MANUAL && !f->maintenance) {
+		if (f->good < c->rise_threshold || !f->settled || f->waiting)
+			return OCF_ARB_NOTHING;
+		*why = "a node of lower NODE_PRIORITY serves";
+		return OCF_ARB_ASK;
+	}
+	return f->asking ? OCF_ARB_WITHDRAW : OCF_ARB_NOTHING;
+}
+
+/* what decide() needs; the handover key is read only when it can matter */
+static void
+observe(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
+    const struct ocf_etcd_kv *kv, const char *holder, int prio,
+    struct ocf_state *s, struct ocf_arb_facts *f)
+{
+	struct ocf_etcd_kv hv;
+	char err[OCF_ERRLEN];
+	double now = ocf_uptime();
+
+	f->found = kv->found;
+	f->holding = a->token != 0;
+	f->ours = kv->found && kv->create_revision == a->token;
+	f->holder_me = kv->found && strcmp(holder, me) == 0;
+	f->holder_prio = prio;
+	f->maintenance = s->maintenance;
+	f->active = s->role == OCF_ROLE_ACTIVE;
+	f->serving = f->holding && f->active && ocf_gateway_running(c, s);
+	f->present = !f->holding && ocf_gateway_present(c, s);
+	f->asking = a->ask != 0;
+	f->good = a->good;
+	f->settled = s->last_transition_up == 0 ||
+	    ocf_since(s->last_transition_up, now) >= c->hold_down;
+	f->waiting = now < a->wait_until;
+	/* a handover asked by another node: read when we hold the key, or
+	 * when it is gone and we might take it first */
+	f->handover = ((f->holding && f->ours) || (!f->holding && !kv->found)) &&
+	    ocf_etcd_get(&a->e, a->handover_key, &hv, err, sizeof(err)) == 0 &&
+	    hv.found && strcmp(hv.value, me) != 0;
+	if (f->handover)
+		snprintf(a->asker, sizeof(a->asker), "%s", hv.value);
+}
+
+/* a failed promotion: give the key back, and back off before taking it
+ * again, as a pair backs off (ocf_watch_backoff) */
+static void
+serve(const struct ocf_config *c, struct ocf_arbiter *a,
+    struct ocf_memory *m, const char *why, struct ocf_tick *t)
+{
+	struct ocf_state s;
+
+	transition(c, m, 1, why, t);
+	if (t->status <= OCF_WARNING)
+		return;
+	release(c, a, m, "the promotion failed", t);
+	peek(c, &s);
+	a->wait_until = ocf_uptime() + ocf_watch_backoff(c, s.promote_fails);
 }
 
 int
 ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
     struct ocf_tick *t, struct ocf_memory *m)
 {
-	struct ocf_etcd_kv kv, hv;
+	struct ocf_arb_facts f;
+	struct ocf_etcd_kv kv;
 	struct ocf_state s;
-	char me[256], holder[OCF_ETCD_VALUE_MAX] = "", why[OCF_ETCD_VALUE_MAX + 64];
-	char err[OCF_ERRLEN];
-	double started = ocf_mono(), now = ocf_uptime();
+	char me[256], holder[OCF_ETCD_VALUE_MAX] = "";
+	char why[OCF_ETCD_VALUE_MAX + 64], err[OCF_ERRLEN];
+	const char *what;
+	double started = ocf_mono();
 	int prio = 0, ended;
 
 	memset(t, 0, sizeof(*t));
+	memset(&f, 0, sizeof(f));
 	t->at = ocf_wall();
 	ocf_node_name(c, me, sizeof(me));
 
@@ -262,103 +359,86 @@ ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
 		if (ended == 0)	/* fencing, or stalled: fence anyway */
 			snprintf(why, sizeof(why), "no lease renewal for 2/3 "
 			    "of LEASE_TTL");
-		lose(c, a, m, why, 1, t);
+		lose(c, a, m, why, t);
 	}
 
-	if (ocf_etcd_get(&a->e, a->leader_key, &kv, err, sizeof(err)) == -1) {
+	f.reached = ocf_etcd_get(&a->e, a->leader_key, &kv, err,
+	    sizeof(err)) == 0;
+	if (!f.reached) {
 		a->good = 0;
 		t->verdict = OCF_WARNING;
 		snprintf(t->reason, sizeof(t->reason), "%s", err);
 		if (!a->cut++)
 			ocf_warn("%s; %s", err, a->token != 0 ? "serving while "
 			    "the lease lasts" : "not serving while cut off");
-		peek(c, &s);
-		if (a->token == 0 && !t->acted && (s.role == OCF_ROLE_ACTIVE ||
-		    ocf_gateway_present(c, &s)))
-			stand_down(c, m, "etcd unreachable and not the leader",
-			    1, t);
-		record(c, m, s.leader, a->token, t);
-		finish(t, started);
-		return t->verdict;
+	} else {
+		if (a->cut)
+			ocf_notice("etcd reachable again");
+		a->cut = 0;
+		a->good++;
+		if (kv.found)
+			ocf_arbiter_parse_holder(kv.value, &prio, holder,
+			    sizeof(holder));
+		t->verdict = kv.found ? OCF_OK : OCF_CRITICAL;
+		snprintf(t->reason, sizeof(t->reason), kv.found ? "leader "
+		    "'%s' (token %lld)" : "no leader", holder,
+		    kv.create_revision);
 	}
-	if (a->cut)
-		ocf_notice("etcd reachable again");
-	a->cut = 0;
-	a->good++;
-	if (kv.found)
-		ocf_arbiter_parse_holder(kv.value, &prio, holder,
-		    sizeof(holder));
-	t->verdict = kv.found ? OCF_OK : OCF_CRITICAL;
-	snprintf(t->reason, sizeof(t->reason), kv.found ? "leader '%s' "
-	    "(token %lld)" : "no leader", holder, kv.create_revision);
 	peek(c, &s);
+	if (!f.reached)
+		snprintf(holder, sizeof(holder), "%s", s.leader);
+	else
+		observe(c, a, me, &kv, holder, prio, &s, &f);
+	if (!f.reached) {	/* only what needs no answer from etcd */
+		f.holding = a->token != 0;
+		f.active = s.role == OCF_ROLE_ACTIVE;
+		f.present = !f.holding && ocf_gateway_present(c, &s);
+	}
 
-	if (a->token != 0) {
-		if (!kv.found || kv.create_revision != a->token) {
-			lose(c, a, m, kv.found ? "another node holds it" :
-			    "the key is gone", 1, t);
-		} else if (s.maintenance) {
-			release(c, a, m, "maintenance mode", t);
-		} else if (ocf_etcd_get(&a->e, a->handover_key, &hv, err,
-		    sizeof(err)) == 0 && hv.found &&
-		    strcmp(hv.value, me) != 0) {
+	switch (ocf_arbiter_decide(c, &f, &what)) {
+	case OCF_ARB_NOTHING:
+		break;
+	case OCF_ARB_LOSE:
+		lose(c, a, m, what, t);
+		break;
+	case OCF_ARB_RELEASE:
+		if (!f.maintenance) {
 			snprintf(why, sizeof(why), "handing over to '%s'",
-			    hv.value);
-			release(c, a, m, why, t);
-		} else if (s.role != OCF_ROLE_ACTIVE ||
-		    !ocf_gateway_running(c, &s)) {
-			transition(c, m, 1, s.role == OCF_ROLE_ACTIVE ?
-			    "the local gateway is gone" : "this node holds the "
-			    "leader key", t);
-			if (t->status > OCF_WARNING) {
-				release(c, a, m, "the promotion failed", t);
-				peek(c, &s);
-				a->wait_until = now + ocf_watch_backoff(c,
-				    s.promote_fails);
-			}
+			    a->asker);
+			what = why;
 		}
-		record(c, m, a->token != 0 ? me : "", a->token, t);
-		finish(t, started);
-		return t->verdict;
-	}
-
-	/* not the holder: nothing of our gateway runs */
-	if (s.role == OCF_ROLE_ACTIVE || ocf_gateway_present(c, &s)) {
-		snprintf(why, sizeof(why), "not the leader (%s)", kv.found ?
-		    holder : "no one is");
-		stand_down(c, m, why, 0, t);
-	}
-	if (kv.found) {
-		if (prio >= c->node_priority || strcmp(holder, me) == 0 ||
-		    c->failback == OCF_FAILBACK_MANUAL || s.maintenance)
-			withdraw(a);
-		else if (a->good >= c->rise_threshold && now >= a->wait_until &&
-		    (s.last_transition_up == 0 ||
-		    ocf_since(s.last_transition_up, now) >= c->hold_down))
-			ask(c, a, me, holder);
-		/* asking: see the key go at once */
-		t->hurry = a->ask != 0;
-	} else if (!s.maintenance && now >= a->wait_until &&
-	    !(ocf_etcd_get(&a->e, a->handover_key, &hv, err,
-	    sizeof(err)) == 0 && hv.found && strcmp(hv.value, me) != 0) &&
-	    acquire(c, a, me, &kv)) {
+		release(c, a, m, what, t);
+		break;
+	case OCF_ARB_SERVE:
+		serve(c, a, m, what, t);
+		break;
+	case OCF_ARB_STAND_DOWN:
+		stand_down(c, m, what, t);
+		break;
+	case OCF_ARB_ACQUIRE:
+		if (!acquire(c, a, me, &kv))
+			break;
 		withdraw(a);
 		record(c, m, me, a->token, t);
-		transition(c, m, 1, "acquired the leader key", t);
-		if (t->status > OCF_WARNING) {
-			release(c, a, m, "the promotion failed", t);
-			peek(c, &s);
-			a->wait_until = now + ocf_watch_backoff(c,
-			    s.promote_fails);
-		}
+		serve(c, a, m, what, t);
 		if (a->token != 0) {
 			t->verdict = OCF_OK;
 			snprintf(t->reason, sizeof(t->reason), "leader '%s' "
 			    "(token %lld)", me, a->token);
 		}
+		break;
+	case OCF_ARB_ASK:
+		ask(c, a, me, holder);
+		break;
+	case OCF_ARB_WITHDRAW:
+		withdraw(a);
+		break;
 	}
-	record(c, m, a->token != 0 ? me : kv.found ? holder : "", a->token, t);
-	finish(t, started);
+	/* asking: see the key go at once */
+	t->hurry = a->ask != 0;
+	record(c, m, a->token != 0 ? me : f.reached && !kv.found ? "" : holder,
+	    a->token, t);
+	t->duration = ocf_mono() - started;
 	return t->verdict;
 }
 
