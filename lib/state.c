@@ -71,6 +71,7 @@ static const struct field fields[] = {
 	FLD("DEMOTE_OK", F_LONG, demoted[0]),
 	FLD("DEMOTE_WARNING", F_LONG, demoted[1]),
 	FLD("DEMOTE_CRITICAL", F_LONG, demoted[2]),
+	FLD("WITNESS", F_STR, witness),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 /* the parser marks each key seen in a 64-bit mask, VERSION last */
@@ -84,6 +85,7 @@ ocf_state_init(struct ocf_state *s)
 	memset(s, 0, sizeof(*s));
 	s->role = OCF_ROLE_STANDBY;
 	snprintf(s->primary, sizeof(s->primary), "unknown");
+	snprintf(s->witness, sizeof(s->witness), "off");
 	snprintf(s->boot_id, sizeof(s->boot_id), "%s", ocf_boot_id());
 }
 

@@ -62,6 +62,9 @@ struct ocf_state {
 	/* PROMOTE_OK ... DEMOTE_CRITICAL: transitions by kind and result,
 	 * for the metrics' counters: [0] ok, [1] warning, [2] critical */
 	long promoted[3], demoted[3];
+	/* WITNESS: off (WITNESS_URLS empty), ok, or none: the last check
+	 * reached neither the primary nor a witness (witness.h) */
+	char witness[8];
 };
 
 void ocf_state_init(struct ocf_state *s);

@@ -21,6 +21,7 @@ struct ocf_tick {
 	double at;		/* wall time of the check */
 	double duration;	/* seconds it took, transition included */
 	char reason[768];	/* the probe's reason (ocf_probe_result's) */
+	char witness[8];	/* the state's WITNESS after this check */
 };
 
 /* one iteration: probe, count, repair, transition when a threshold is
