@@ -452,7 +452,8 @@ fl_runs=$(grep ' -> ' "$tmp/flaky-bash.log" | awk '
 # witness_run NAME LINK: the flaky primary and two witnesses, sharing the
 # link file LINK (a cut-off standby) or not (LINK empty); ocf-watch with
 # WITNESS_URLS over N checks; sets WP (promotions), WN (checks), WA
-# (witness requests), WR (of them answered), WC (cut-off changes logged)
+# (witness requests), WR (of them answered), WC (cut-off streaks logged),
+# WL (the flap breaker latched: yes/no)
 witness_run() {
 	_wr_l=''
 	if [ -n "$2" ]; then
@@ -482,14 +483,16 @@ witness_run() {
 	WA=$(($(reqs "$1-w1") + $(reqs "$1-w2")))
 	WR=$(cat "$tmp/$1-w1.log" "$tmp/$1-w2.log" | grep -c ' -> [0-9]' || true)
 	WC=$(grep -c 'this node is cut off' "$tmp/$1/watch.log" || true)
+	WL=no
+	grep -q "^LATCHED='1'" "$tmp/$1/state" && WL=yes
 }
 say "4a. a cut-off standby (its link loses the checks above), WITNESS_URLS: $N checks"
 witness_run flaky-cut "$tmp/link"
-wc_p=$WP wc_n=$WN wc_a=$WA wc_r=$WR wc_c=$WC
+wc_p=$WP wc_n=$WN wc_a=$WA wc_r=$WR wc_c=$WC wc_l=$WL
 took
 say "4b. the flaky primary, witnesses healthy, WITNESS_URLS: $N checks"
 witness_run flaky-wit ''
-wh_p=$WP wh_n=$WN wh_a=$WA wh_r=$WR
+wh_p=$WP wh_n=$WN wh_a=$WA wh_r=$WR wh_c=$WC wh_l=$WL
 took
 
 # --- 5. sync: merge + push against git (bench/sync.sh) ---------------------------
@@ -523,8 +526,8 @@ ocf bench: ocf-watch vs a bash health-monitor.sh loop (bench/seed-monitor.sh), o
 | 2. peak RSS while checking | $(mb "$hwm_seed") (bash $(mb "$hwm_bash") + curl $(mb "$hwm_curl")) | $(mb "$hwm_ocf") | $(ratio "$hwm_seed" "$hwm_ocf") |
 | 3. one check from a shell, wall, median of 50 | $(ms "$os_curl") (curl -sf) | $(ms "$os_ocf") (ocf-probe) | $(ratio "$os_curl" "$os_ocf") |
 | 4. promotions, flaky primary, 20 % dropped, seed 42 | $fl_bash_p in $fl_bash_n checks ($fl_bash_d demotions) | $fl_ocf_p in $fl_ocf_n checks ($fl_ocf_d demotions, latched: $fl_ocf_latched) | $(ratio "$fl_bash_p" "$fl_ocf_p") |
-| 4a. false promotions, cut-off standby: its link loses those checks, witnesses with them | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4: the same input) | ocf-watch with WITNESS_URLS: $wc_p in $wc_n checks ($wc_a witness requests, $wc_r answered; cut off $wc_c times) | - |
-| 4b. promotions, the same flaky primary, witnesses healthy | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4) | ocf-watch with WITNESS_URLS: $wh_p in $wh_n checks ($wh_a witness requests, $wh_r answered) | - |
+| 4a. false promotions, cut-off standby: its link loses those checks, witnesses with them | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4: the same input) | ocf-watch with WITNESS_URLS: $wc_p in $wc_n checks ($wc_a witness requests, $wc_r answered; $wc_c cut-off streaks; latched: $wc_l) | - |
+| 4b. promotions, the same flaky primary, witnesses healthy | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4) | ocf-watch with WITNESS_URLS: $wh_p in $wh_n checks ($wh_a witness requests, $wh_r answered; $wh_c cut-off streaks; latched: $wh_l) | - |
 $sync_row
 
 Settings: 1. CHECK_INTERVAL=1 FAIL_THRESHOLD=3 for both, ocf FAST_INTERVAL=0.2; the
@@ -543,7 +546,10 @@ FLAP_MAX=4, RISE_THRESHOLD=3; the bash loop demotes on the first good answer.
 4a/4b: ocf-watch as in 4, with WITNESS_URLS naming two ocf-testsrv witnesses,
 asked only after a check the primary did not answer.  4a: the witnesses follow
 the primary's draws (a lost check loses them too: the standby is cut off);
-4b: they always answer (the primary is at fault, not the standby's link).
+4b: they always answer (the primary is at fault, not the standby's link): with
+no cut-off streak every failed check counts, as in 4; the promotions may still
+differ from 4's by the flap breaker, whose window is in seconds while a failed
+check that asks the witnesses takes a little longer (a child process and a GET).
 5. the baseline column is git here, not the bash loop: a bare origin on a local
 path that moved on by 100 changed files while the workspace changed 100 others;
 ocf-sync push (commit, refused push, fetch, merge, push) against git add -A, git
