@@ -140,8 +140,8 @@ test_expect_code 2 'a hung witness: --once says the primary is down' \
 test_grep 'cut off: witness none' '"witness":"none"' "$TMP/out"
 d=$(duration)
 printf '# one failed check with a hung witness: %s s (PROBE_TIMEOUT 2)\n' "$d"
-test_ok 'it took PROBE_TIMEOUT, not more (2 s <= d < 2.6 s)' \
-	awk -v d="$d" 'BEGIN { exit !(d >= 1.9 && d < 2.6) }'
+test_ok 'it took PROBE_TIMEOUT, not more (2 s <= d < 2.8 s)' \
+	awk -v d="$d" 'BEGIN { exit !(d >= 1.9 && d < 2.8) }'
 test_cmp_str 'not counted' 0 "$(state_get FAILS)"
 
 WITNESS_URLS="http://127.0.0.1:$PH/,http://127.0.0.1:$PW/witness"
@@ -150,8 +150,8 @@ test_expect_code 2 'a hung witness beside one that answers' \
 test_grep 'reached: witness ok' '"witness":"ok"' "$TMP/out"
 d=$(duration)
 printf '# the same with an answering witness beside it: %s s\n' "$d"
-test_ok 'the answer ends the wait (d < 1 s)' \
-	awk -v d="$d" 'BEGIN { exit !(d < 1) }'
+test_ok 'the answer ends the wait, long before the hung one (d < 1.5 s)' \
+	awk -v d="$d" 'BEGIN { exit !(d < 1.5) }'
 test_cmp_str 'counted' 1 "$(state_get FAILS)"
 
 test_done
