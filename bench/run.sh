@@ -17,7 +17,21 @@
 #   3. one check from a shell: ocf-probe vs curl -sf, wall time, median of 50;
 #   4. false promotions under a flaky primary (ocf-testsrv -m flaky, 20 %
 #      of the requests dropped, seed 42: both see the same sequence) over
-#      >= 1,000 checks.
+#      >= 1,000 checks.  Then WITNESS_URLS (two witnesses, ocf-testsrv),
+#      in two cases that a standby cannot tell apart without them:
+#      a. a cut-off standby: the primary is fine, the standby's own link
+#         loses 20 % of its checks, the same checks as above.  The model:
+#         each check either gets through or is lost as a whole, so a
+#         witness asked after a lost check of the primary is lost too.
+#         The primary (flaky, seed 42) writes each of its draws to a
+#         shared link file (ocf-testsrv -l), and the witnesses drop every
+#         request that comes while it says the link is down.  Every
+#         promotion is false; the goal is 0.  Without witnesses this is
+#         the input of the measure above (the same sequence of lost
+#         checks), so its figure is the one to compare with;
+#      b. the primary at fault, the standby's link healthy: the same
+#         flaky primary, witnesses that always answer.  The witnesses
+#         must hide nothing here: as many promotions as without them.
 #   5. workspace sync (bench/sync.sh): merge + push of a 10,000-file
 #      workspace with 100 changed files on each side, ocf-sync push against
 #      git pull --no-rebase && git push, median of BENCH_SYNC_RUNS [3].
@@ -206,6 +220,8 @@ CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 P=$(pick_port 29400) || die 'no free port'
 S=$(pick_port $((P + 1))) || die 'no free port'
 HP=$(pick_port $((S + 1))) || die 'no free port'
+W1=$(pick_port $((HP + 1))) || die 'no free port'
+W2=$(pick_port $((W1 + 1))) || die 'no free port'
 
 started=$(date +%s)
 lap=$started
@@ -433,6 +449,52 @@ grep -q "^LATCHED='1'" "$tmp/flaky-ocf/state" && fl_ocf_latched=yes
 fl_runs=$(grep ' -> ' "$tmp/flaky-bash.log" | awk '
 	/dropped/ { if (++r == 3) n++; next } { r = 0 } END { print n + 0 }')
 
+# witness_run NAME LINK: the flaky primary and two witnesses, sharing the
+# link file LINK (a cut-off standby) or not (LINK empty); ocf-watch with
+# WITNESS_URLS over N checks; sets WP (promotions), WN (checks), WA
+# (witness requests), WR (of them answered), WC (cut-off streaks logged),
+# WL (the flap breaker latched: yes/no)
+witness_run() {
+	_wr_l=''
+	if [ -n "$2" ]; then
+		rm -f "$2"
+		_wr_l="-l $2"
+	fi
+	# shellcheck disable=SC2086 # _wr_l is words
+	srv "$1" "$P" -v -m flaky -r 20 -s 42 $_wr_l
+	_wr_p=$SRV
+	# shellcheck disable=SC2086
+	srv "$1-w1" "$W1" -v -m ready $_wr_l
+	_wr_w1=$SRV
+	# shellcheck disable=SC2086
+	srv "$1-w2" "$W2" -v -m ready $_wr_l
+	_wr_w2=$SRV
+	ocf_watch "$tmp/$1" CHECK_INTERVAL=0.01 FAST_INTERVAL=0.01 \
+	    FAIL_THRESHOLD=3 RISE_THRESHOLD=3 HOLD_DOWN=0.06 FLAP_WINDOW=3.6 \
+	    FLAP_MAX=4 WITNESS_URLS="http://127.0.0.1:$W1/,http://127.0.0.1:$W2/"
+	wait_until 300 reqs_at_least "$1" "$N" || die "ocf ($1): fewer than $N checks in 300 s"
+	stop "$MON"
+	WN=$(reqs "$1")
+	stop "$_wr_p"
+	stop "$_wr_w1"
+	stop "$_wr_w2"
+	kill_gateways
+	WP=$(grep -c ': promoting$' "$tmp/$1/watch.log" || true)
+	WA=$(($(reqs "$1-w1") + $(reqs "$1-w2")))
+	WR=$(cat "$tmp/$1-w1.log" "$tmp/$1-w2.log" | grep -c ' -> [0-9]' || true)
+	WC=$(grep -c 'this node is cut off' "$tmp/$1/watch.log" || true)
+	WL=no
+	grep -q "^LATCHED='1'" "$tmp/$1/state" && WL=yes
+}
+say "4a. a cut-off standby (its link loses the checks above), WITNESS_URLS: $N checks"
+witness_run flaky-cut "$tmp/link"
+wc_p=$WP wc_n=$WN wc_a=$WA wc_r=$WR wc_c=$WC wc_l=$WL
+took
+say "4b. the flaky primary, witnesses healthy, WITNESS_URLS: $N checks"
+witness_run flaky-wit ''
+wh_p=$WP wh_n=$WN wh_a=$WA wh_r=$WR wh_c=$WC wh_l=$WL
+took
+
 # --- 5. sync: merge + push against git (bench/sync.sh) ---------------------------
 
 sync_row=$(OCF_BIN=$OCF_BIN sh "$root/bench/sync.sh") || die 'the sync bench failed'
@@ -464,6 +526,8 @@ ocf bench: ocf-watch vs a bash health-monitor.sh loop (bench/seed-monitor.sh), o
 | 2. peak RSS while checking | $(mb "$hwm_seed") (bash $(mb "$hwm_bash") + curl $(mb "$hwm_curl")) | $(mb "$hwm_ocf") | $(ratio "$hwm_seed" "$hwm_ocf") |
 | 3. one check from a shell, wall, median of 50 | $(ms "$os_curl") (curl -sf) | $(ms "$os_ocf") (ocf-probe) | $(ratio "$os_curl" "$os_ocf") |
 | 4. promotions, flaky primary, 20 % dropped, seed 42 | $fl_bash_p in $fl_bash_n checks ($fl_bash_d demotions) | $fl_ocf_p in $fl_ocf_n checks ($fl_ocf_d demotions, latched: $fl_ocf_latched) | $(ratio "$fl_bash_p" "$fl_ocf_p") |
+| 4a. false promotions, cut-off standby: its link loses those checks, witnesses with them | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4: the same input) | ocf-watch with WITNESS_URLS: $wc_p in $wc_n checks ($wc_a witness requests, $wc_r answered; $wc_c cut-off streaks; latched: $wc_l) | - |
+| 4b. promotions, the same flaky primary, witnesses healthy | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4) | ocf-watch with WITNESS_URLS: $wh_p in $wh_n checks ($wh_a witness requests, $wh_r answered; $wh_c cut-off streaks; latched: $wh_l) | - |
 $sync_row
 
 Settings: 1. CHECK_INTERVAL=1 FAIL_THRESHOLD=3 for both, ocf FAST_INTERVAL=0.2; the
@@ -479,6 +543,13 @@ while it waits on a server that never answers.
 the sequence holds $fl_runs runs of >= 3 dropped checks.  ocf with HOLD_DOWN=0.06
 and FLAP_WINDOW=3.6 (its defaults scaled as the interval, 10 s -> 0.01 s),
 FLAP_MAX=4, RISE_THRESHOLD=3; the bash loop demotes on the first good answer.
+4a/4b: ocf-watch as in 4, with WITNESS_URLS naming two ocf-testsrv witnesses,
+asked only after a check the primary did not answer.  4a: the witnesses follow
+the primary's draws (a lost check loses them too: the standby is cut off);
+4b: they always answer (the primary is at fault, not the standby's link): with
+no cut-off streak every failed check counts, as in 4; the promotions may still
+differ from 4's by the flap breaker, whose window is in seconds while a failed
+check that asks the witnesses takes a little longer (a child process and a GET).
 5. the baseline column is git here, not the bash loop: a bare origin on a local
 path that moved on by 100 changed files while the workspace changed 100 others;
 ocf-sync push (commit, refused push, fetch, merge, push) against git add -A, git

@@ -127,6 +127,12 @@ ocf_metrics_format(const struct ocf_state *s,
 	for (int i = 0; i < 3; i++)
 		put(&o, "ocf_sync_timestamp_seconds{step=\"%s\"} %.3f\n", ops[i],
 		    at[i]);
+	/* WITNESS_URLS set: does this node count its failed checks? */
+	if (strcmp(s->witness, "ok") == 0 || strcmp(s->witness, "none") == 0)
+		gauge(&o, "ocf_witness_reachable", "Whether the last check "
+		    "reached the primary or a witness (0: this node is cut off "
+		    "and does not count failed checks).",
+		    strcmp(s->witness, "ok") == 0);
 	if (m->watcher_start > 0)
 		gauge(&o, "ocf_watcher_start_time_seconds", "Time the watcher "
 		    "started.", m->watcher_start);

@@ -73,6 +73,7 @@ static const struct field fields[] = {
 	FLD("DEMOTE_CRITICAL", F_LONG, demoted[2]),
 	FLD("LEADER", F_STR, leader),
 	FLD("TOKEN", F_LONG, token),
+	FLD("WITNESS", F_STR, witness),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 /* the parser marks each key seen in a 64-bit mask, VERSION last */
@@ -86,6 +87,7 @@ ocf_state_init(struct ocf_state *s)
 	memset(s, 0, sizeof(*s));
 	s->role = OCF_ROLE_STANDBY;
 	snprintf(s->primary, sizeof(s->primary), "unknown");
+	snprintf(s->witness, sizeof(s->witness), "off");
 	snprintf(s->boot_id, sizeof(s->boot_id), "%s", ocf_boot_id());
 }
 

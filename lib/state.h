@@ -65,6 +65,9 @@ struct ocf_state {
 	/* ARBITER=etcd */
 	char leader[256];		/* LEADER: who holds the leader key, "" none */
 	long token;			/* TOKEN: its create revision while we hold it */
+	/* WITNESS: off (WITNESS_URLS empty), ok, or none: the last check
+	 * reached neither the primary nor a witness (witness.h) */
+	char witness[8];
 };
 
 void ocf_state_init(struct ocf_state *s);

@@ -89,6 +89,8 @@ judge(const struct ocf_config *c, struct status *st)
 	}
 	if (sync_bad(s->pull) || sync_bad(s->push) || sync_bad(s->secrets))
 		say(st, "sync warning");
+	if (strcmp(s->witness, "none") == 0)
+		say(st, "cut off (no witness reachable)");
 	if (st->code == OCF_OK && st->text[0] != '\0')
 		st->code = OCF_WARNING;
 	if (st->text[0] == '\0')
@@ -168,6 +170,9 @@ print_text(const struct ocf_config *c, const struct status *st)
 	printf("maintenance:     %s\n", s->maintenance ? "on" : "off");
 	printf("flap breaker:    %s\n", s->latched ?
 	    "latched (ocf-watch --reset clears it)" : "not latched");
+	printf("witness:         %s\n", strcmp(s->witness, "none") == 0 ?
+	    "none reachable: this node is cut off, failed checks do not count" :
+	    strcmp(s->witness, "ok") == 0 ? "ok" : "off (WITNESS_URLS empty)");
 	for (int i = 0; i < 3; i++)
 		printf("%-8s         %s%s%s\n", ops[i], res[i][0] ? res[i] : "",
 		    res[i][0] ? ", " : "", when(at[i], st->now, a, sizeof(a)));
@@ -207,6 +212,7 @@ print_json(const struct ocf_config *c, const struct status *st)
 	printf("\"in_flight\":%s,\"maintenance\":%s,\"latched\":%s,",
 	    st->moving ? ocf_json_str(s->transition, ev, sizeof(ev)) : "null",
 	    s->maintenance ? "true" : "false", s->latched ? "true" : "false");
+	printf("\"witness\":%s,", ocf_json_str(s->witness, ev, sizeof(ev)));
 	printf("\"sync\":{\"pull\":{\"result\":%s,\"time\":%.3f},",
 	    ocf_json_str(s->pull, ev, sizeof(ev)), s->pull_at);
 	printf("\"push\":{\"result\":%s,\"time\":%.3f},",
@@ -236,14 +242,17 @@ int
 ocf_tick_json(const struct ocf_tick *t, int status, char *buf, size_t len)
 {
 	char r[OCF_JSON_ROOM(sizeof(t->reason))];
+	char w[OCF_JSON_ROOM(sizeof(t->witness))];
 
 	return snprintf(buf, len, "{\"status\":\"%s\",\"primary\":\"%s\","
 	    "\"reason\":%s,\"fails\":%d,\"rises\":%d,\"role\":\"%s\","
 	    "\"saved\":%s,\"acted\":%s,\"transition_status\":%s%s%s,"
-	    "\"time\":%.3f,\"duration\":%.3f}", ocf_exit_name(status),
+	    "\"witness\":%s,\"time\":%.3f,\"duration\":%.3f}",
+	    ocf_exit_name(status),
 	    ocf_exit_word(t->verdict), ocf_json_str(t->reason, r, sizeof(r)),
 	    t->fails, t->rises, ocf_role_name(t->role),
 	    t->saved ? "true" : "false", t->acted ? "true" : "false",
 	    t->acted ? "\"" : "", t->acted ? ocf_exit_name(t->status) : "null",
-	    t->acted ? "\"" : "", t->at, t->duration);
+	    t->acted ? "\"" : "", ocf_json_str(t->witness, w, sizeof(w)),
+	    t->at, t->duration);
 }

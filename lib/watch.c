@@ -25,6 +25,7 @@
 #include "timeutil.h"
 #include "transition.h"
 #include "watch.h"
+#include "witness.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -40,11 +41,14 @@ is_failure(const struct ocf_config *c, int v, const struct ocf_state *s,
 	    ocf_since(s->notready_since_up, now) >= c->notready_grace;
 }
 
-/* now: uptime (decisions); wall: for the people reading the state */
-static void
-count(const struct ocf_config *c, int v, struct ocf_state *s, double now,
-    double wall)
+/* now: uptime (decisions); wall: for the people reading the state;
+ * w: what the witnesses said.  Returns 0 when the check did not count */
+static int
+count(const struct ocf_config *c, int v, enum ocf_witness w,
+    struct ocf_state *s, double now, double wall)
 {
+	int counts;
+
 	if (v == OCF_WARNING) {
 		if (s->notready_since_up == 0) {
 			s->notready_since_up = now;
@@ -53,7 +57,10 @@ count(const struct ocf_config *c, int v, struct ocf_state *s, double now,
 	} else {
 		s->notready_since_up = s->notready_since = 0;
 	}
-	if (is_failure(c, v, s, now)) {
+	counts = ocf_witness_count(s, is_failure(c, v, s, now), w);
+	if (!counts) {
+		;	/* cut off: the check says nothing of the primary */
+	} else if (is_failure(c, v, s, now)) {
 		if (s->fails == 0)
 			s->down_since = wall;
 		s->fails++;
@@ -76,6 +83,7 @@ count(const struct ocf_config *c, int v, struct ocf_state *s, double now,
 	}
 	snprintf(s->primary, sizeof(s->primary), "%s", ocf_exit_word(v));
 	s->last_probe = wall;
+	return counts;
 }
 
 /* automatic transitions recorded within FLAP_WINDOW */
@@ -226,7 +234,8 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 	struct ocf_state *s = &x.s;
 	const char *why = "";
 	enum ocf_action a;
-	int n, rc, latched = 0, unsaved, was;
+	enum ocf_witness w;
+	int n, rc, latched = 0, unsaved, was, counted;
 
 	memset(t, 0, sizeof(*t));
 	t->at = ocf_wall();
@@ -235,6 +244,8 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 	ocf_config_probe(c, c->primary_url, c->probe_timeout, &o);
 	t->verdict = ocf_probe(&o, &r);
 	snprintf(t->reason, sizeof(t->reason), "%s", r.reason);
+	/* asked before the lock: they may take PROBE_TIMEOUT */
+	w = ocf_witness_ask(c, &r);
 
 	rc = ocf_txn_begin(&x, c->state_dir, OCF_WAIT_CHECK, m);
 	if (rc == -2) {
@@ -250,8 +261,9 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 		return OCF_UNKNOWN;
 	}
 	observe(c, s, t->verdict, l, &f);
-	count(c, t->verdict, s, f.now, ocf_wall());
-	if (s->fails > 0 && s->fails <= c->fail_threshold &&
+	counted = count(c, t->verdict, w, s, f.now, ocf_wall());
+	snprintf(t->witness, sizeof(t->witness), "%s", s->witness);
+	if (counted && s->fails > 0 && s->fails <= c->fail_threshold &&
 	    s->role != OCF_ROLE_ACTIVE)
 		ocf_notice("failed check %d/%d: %s", s->fails, c->fail_threshold,
 		    t->reason);
@@ -259,6 +271,9 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 	    s->role == OCF_ROLE_ACTIVE)
 		ocf_notice("good check %d/%d", s->rises, c->rise_threshold);
 	a = s->maintenance ? OCF_ACT_NOTHING : ocf_watch_decide(c, s, &f, &why);
+	/* cut off (WITNESS_URLS): no promotion, not even a retry */
+	if (!counted && a == OCF_ACT_PROMOTE && s->role != OCF_ROLE_ACTIVE)
+		a = OCF_ACT_NOTHING;
 	/* latched, the role is frozen: only what keeps it is done */
 	if (s->latched && changes_role(s, a))
 		a = OCF_ACT_NOTHING;

@@ -22,6 +22,7 @@ struct ocf_tick {
 	double duration;	/* seconds it took, transition included */
 	int hurry;		/* check again after FAST_INTERVAL (arbiter) */
 	char reason[768];	/* the probe's reason (ocf_probe_result's) */
+	char witness[8];	/* the state's WITNESS after this check */
 };
 
 /* one iteration: probe, count, repair, transition when a threshold is

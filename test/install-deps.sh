@@ -45,7 +45,7 @@ command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
 # t0031 builds the .deb (dpkg-shlibdeps) and checks it with lintian
 need dpkg-shlibdeps dpkg-dev
 need lintian lintian
-# promtool checks the METRICS_FILE of t4505 (Debian ships it with the server)
+# promtool checks the METRICS_FILE of t4505 and t4012 (Debian ships it with the server)
 need promtool prometheus
 # the t8xxx tests boot a Debian root with systemd as PID 1
 need mmdebstrap mmdebstrap

@@ -2,7 +2,8 @@
  * ocf-testsrv - a badly behaved HTTP/1.1 server for the ocf scenario tests
  *
  * usage: ocf-testsrv [-6hTv] [-b addr] [-f modefile | -m mode] [-g reqlog]
- *                    [-o postlog] [-P pidfile] [-r rate] [-s seed] -p port
+ *                    [-l linkfile] [-o postlog] [-P pidfile] [-r rate]
+ *                    [-s seed] -p port
  *
  * The scenario tests use the real OpenClaw gateway wherever it can show a
  * behaviour. This server covers what the gateway will not do on demand:
@@ -54,6 +55,14 @@
  * serving until SIGKILL, SIGINT or the end of its lifetime. A shell's
  * "trap '' TERM; exec ocf-testsrv" cannot do that, since the server installs
  * its own handler.
+ *
+ * With -l FILE, servers share one link, as the requests of a standby whose
+ * own link fails: a flaky server writes each of its draws to FILE (one
+ * byte, 'd' for a request it drops, 'u' for one it answers) before it
+ * drops or answers, and a server in any other mode that answers by path
+ * drops (closes without an answer) every request that comes while FILE
+ * says 'd'.  A witness asked right after a dropped check of the primary
+ * is then lost with it (bench/run.sh, measure 4).
  *
  * With -o FILE, every POST (any path, any mode) is answered 200 "{}" and
  * its body appended to FILE as one line: a webhook receiver for the tests.
@@ -191,14 +200,17 @@ static pthread_mutex_t post_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *postlog;
 /* -g: every request as one line (heartbeat tests) */
 static const char *reqlog;
+/* -l: the shared link's state, one byte ('d' down, 'u' up) */
+static int linkfd = -1;
 
 static _Noreturn void
 usage(FILE *fp, int status)
 {
 	fputs("usage: " PROG " [-6hTv] [-b addr] [-f modefile | -m mode]"
 	    " [-g reqlog]\n"
-	    "                   [-o postlog] [-P pidfile] [-r rate] [-s seed]"
-	    " -p port\n", fp);
+	    "                   [-l linkfile] [-o postlog] [-P pidfile]"
+	    " [-r rate]\n"
+	    "                   [-s seed] -p port\n", fp);
 	exit(status);
 }
 
@@ -789,9 +801,22 @@ serve(int fd)
 		misbehave(fd, m, &req, deadline);
 		return;
 	}
-	if (m == M_FLAKY && (long)(rng_next() % 100) < rate_for(m)) {
-		log_request(m, &req, -1);
-		return;		/* dropped: close without a word */
+	if (m == M_FLAKY) {
+		bool drop = (long)(rng_next() % 100) < rate_for(m);
+
+		if (linkfd >= 0 && pwrite(linkfd, drop ? "d" : "u", 1, 0) != 1)
+			note("warning: link file: %s", strerror(errno));
+		if (drop) {
+			log_request(m, &req, -1);
+			return;		/* dropped: close without a word */
+		}
+	} else if (linkfd >= 0) {
+		char st = 'u';
+
+		if (pread(linkfd, &st, 1, 0) == 1 && st == 'd') {
+			log_request(m, &req, -1);
+			return;		/* the link is down: lost too */
+		}
 	}
 	if (m == M_LATE)
 		sleep_ms(rate_for(m));
@@ -938,7 +963,7 @@ main(int argc, char *argv[])
 	uint64_t seed = 1;
 	int c, lfd, fd;
 
-	while ((c = getopt(argc, argv, "6b:f:g:hm:o:P:p:r:s:Tv")) != -1) {
+	while ((c = getopt(argc, argv, "6b:f:g:hl:m:o:P:p:r:s:Tv")) != -1) {
 		switch (c) {
 		case '6':
 			v6 = true;
@@ -954,6 +979,11 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout, 0);
+			break;
+		case 'l':
+			linkfd = open(optarg, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+			if (linkfd == -1)
+				die(optarg);
 			break;
 		case 'm':
 			if (!mode_by_name(optarg, &opt.mode)) {
