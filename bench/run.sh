@@ -35,6 +35,9 @@
 #   5. workspace sync (bench/sync.sh): merge + push of a 10,000-file
 #      workspace with 100 changed files on each side, ocf-sync push against
 #      git pull --no-rebase && git push, median of BENCH_SYNC_RUNS [3].
+#   6. the etcd arbiter (bench/arbiter.sh): failover time against
+#      LEASE_TTL when the holder dies or is cut off, and the failback
+#      handover's gap, on a real 3-member etcd in network namespaces.
 #
 # Benchmarks print numbers: this fails only on errors, never on timing.
 #   OCF_BIN      the built tools [../build]
@@ -500,6 +503,16 @@ took
 sync_row=$(OCF_BIN=$OCF_BIN sh "$root/bench/sync.sh") || die 'the sync bench failed'
 took
 
+# --- 6. the etcd arbiter (bench/arbiter.sh; root, etcd) -----------------------------
+
+if [ "$(id -u)" = 0 ] && command -v etcd >/dev/null 2>&1; then
+	arb_rows=$(OCF_BIN=$OCF_BIN sh "$root/bench/arbiter.sh") ||
+		die 'the arbiter bench failed'
+else
+	arb_rows='| A. ARBITER=etcd | - | not measured: needs root and etcd | - |'
+fi
+took
+
 # --- the table ---------------------------------------------------------------------
 
 mb() {
@@ -529,6 +542,7 @@ ocf bench: ocf-watch vs a bash health-monitor.sh loop (bench/seed-monitor.sh), o
 | 4a. false promotions, cut-off standby: its link loses those checks, witnesses with them | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4: the same input) | ocf-watch with WITNESS_URLS: $wc_p in $wc_n checks ($wc_a witness requests, $wc_r answered; $wc_c cut-off streaks; latched: $wc_l) | - |
 | 4b. promotions, the same flaky primary, witnesses healthy | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4) | ocf-watch with WITNESS_URLS: $wh_p in $wh_n checks ($wh_a witness requests, $wh_r answered; $wh_c cut-off streaks; latched: $wh_l) | - |
 $sync_row
+$arb_rows
 
 Settings: 1. CHECK_INTERVAL=1 FAIL_THRESHOLD=3 for both, ocf FAST_INTERVAL=0.2; the
 primary (ocf-testsrv) is SIGKILLed at $RUNS offsets spread over the check cycle, the
