@@ -9,13 +9,16 @@
 #	arb_start a; arb_start b
 #	wait_until 20 arb_serves a
 #
-# Settings (before arb_node): ARB_TTL [6] (LEASE_TTL), ARB_PORT [18789].
+# Settings (before arb_node): ARB_TTL [6] (LEASE_TTL), ARB_PORT [18789],
+# ARB_FAKETIME [] (libfaketime: the watchers' wall clocks can step).
 #
 # Functions:
 #   arb_node NAME PRIORITY [KEY=VALUE...]  a node: namespace, config, state
 #   arb_start NAME       its ocf-watch, in the background (log $TMP/NAME.log)
 #   arb_stop NAME        SIGTERM to its watcher, wait for it (bounded)
 #   arb_kill NAME        SIGKILL to every process of the node: a dead VPS
+#   arb_clock NAME S     step its wall clock to S seconds off (ARB_FAKETIME)
+#   arb_faketime_lib     the libfaketime library
 #   arb_up NAME          its gateway answers /readyz 200 (true/false)
 #   arb_serving          the names of the nodes whose gateway answers
 #   arb_serves NAME      NAME and only NAME serves
@@ -27,6 +30,7 @@
 
 ARB_TTL=${ARB_TTL:-6}
 ARB_PORT=${ARB_PORT:-18789}
+ARB_FAKETIME=${ARB_FAKETIME:-}
 ARB_NODES=''
 
 arb_node() {
@@ -56,9 +60,35 @@ arb_node() {
 
 arb_start() {
 	# exec, and `ip netns exec` execs too: $! is the watcher itself
-	(exec ip netns exec "$(etcd_ns "$1")" "$OCF_BIN/ocf-watch" \
-		-c "$TMP/$1.conf" >>"$TMP/$1.log" 2>&1 </dev/null) &
+	if [ -n "$ARB_FAKETIME" ]; then
+		[ -f "$TMP/$1.faketime" ] || printf '+0\n' >"$TMP/$1.faketime"
+		(exec ip netns exec "$(etcd_ns "$1")" env \
+			LD_PRELOAD="$ARB_FAKETIME" FAKETIME_NO_CACHE=1 \
+			FAKETIME_TIMESTAMP_FILE="$TMP/$1.faketime" \
+			FAKETIME_DONT_FAKE_MONOTONIC=1 "$OCF_BIN/ocf-watch" \
+			-c "$TMP/$1.conf" >>"$TMP/$1.log" 2>&1 </dev/null) &
+	else
+		(exec ip netns exec "$(etcd_ns "$1")" "$OCF_BIN/ocf-watch" \
+			-c "$TMP/$1.conf" >>"$TMP/$1.log" 2>&1 </dev/null) &
+	fi
 	printf '%s\n' $! >"$TMP/$1.pid"
+}
+
+# arb_clock NAME SECONDS: step NAME's wall clock to SECONDS off (+3600,
+# -3600, 0); only CLOCK_REALTIME moves, as in a real step (ARB_FAKETIME)
+arb_clock() {
+	case $2 in -*|0) _arb_off=$2 ;; *) _arb_off=+$2 ;; esac
+	printf '%s\n' "$_arb_off" >"$TMP/$1.faketime.tmp" &&
+		mv -f "$TMP/$1.faketime.tmp" "$TMP/$1.faketime"
+}
+
+# arb_faketime_lib: print the libfaketime library, or fail
+arb_faketime_lib() {
+	for _arb_f in /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 \
+	    /usr/lib/*/faketime/libfaketime.so.1; do
+		[ -f "$_arb_f" ] && printf '%s\n' "$_arb_f" && return 0
+	done
+	return 1
 }
 
 _arb_pid() {

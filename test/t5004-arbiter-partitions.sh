@@ -1,25 +1,32 @@
 #!/bin/sh
-# t5004-arbiter-partitions.sh - never two (issue 15): randomized partition
+# t5004-arbiter-partitions.sh - never two (issue 15): randomized fault
 # rounds against a real three-member etcd cluster and three ocf nodes with
 # ARBITER=etcd (test/etcd.sh, test/arbiter.sh), LEASE_TTL 2.  Each round
-# takes the node that serves and, at a random moment of its renewal cycle,
-# either cuts it off from everything, or partitions it together with one
-# etcd member (a minority member that hangs its requests for ~7 s), the
-# etcd leader or not; the node stays alive.  Another node must serve
-# within the bound, and at no 50 ms sample may two gateways answer.  After
-# a random while the partition heals and service settles (the preferred
-# node a takes it back by a handover).
+# takes the node that serves and, at a random moment of its renewal cycle:
+#   cut     cuts it off from everything (it stays alive);
+#   split   partitions it together with one etcd member (a minority
+#           member that hangs its requests for ~7 s), the leader or not;
+#   leader  kills the etcd leader (restarted after the hold);
+#   member  kills an etcd member that does not lead (restarted after);
+#   clock   steps the holder's wall clock by an hour (libfaketime).
+# After cut and split another node must serve within the bound; after the
+# others service must go on (a fence on a slow election is allowed, a
+# node left without service is not).  At no 50 ms sample, in any round,
+# may two gateways answer.  After a random hold the fault ends and service
+# settles (the preferred node a takes it back by a handover).
 #
-#   ARB_ROUNDS [20]  rounds;  SEED [random]  the schedule's seed (printed:
-#   `SEED=N sh test/t5004-arbiter-partitions.sh` replays the same faults)
+#   ARB_ROUNDS [30]  rounds, two in three of them partitions
+#   SEED [random]    the schedule's seed (printed: `SEED=N sh
+#                    test/t5004-arbiter-partitions.sh` replays the faults)
 
 . "$(dirname "$0")/lib.sh"
 . "$SRCDIR/test/etcd.sh"
 
 ARB_TTL=2
 . "$SRCDIR/test/arbiter.sh"
+ARB_FAKETIME=$(arb_faketime_lib) || ARB_FAKETIME=''
 
-ROUNDS=${ARB_ROUNDS:-20}
+ROUNDS=${ARB_ROUNDS:-30}
 SEED=${SEED:-$(($(date +%s) % 100000))}
 
 ms() {
@@ -48,11 +55,15 @@ wait_until 20 arb_serves_one || bail_out 'nobody serves at the start'
 
 # the schedule, from the seed alone: per round a fault kind, a delay into
 # the renewal cycle and a hold before the heal (ms)
-awk -v seed="$SEED" -v n="$ROUNDS" 'BEGIN {
+awk -v seed="$SEED" -v n="$ROUNDS" -v clock="${ARB_FAKETIME:+1}" 'BEGIN {
 	srand(seed)
+	split("leader member", other, " ")
+	other[0] = clock ? "clock" : "member"
+	# two partitions, then one other fault, over and over
 	for (i = 1; i <= n; i++)
-		printf "%s %d %d %d\n", (rand() < 0.4 ? "cut" : "split"),
-		    int(rand() * 700), int(rand() * 2000), 1 + int(rand() * 3)
+		printf "%s %d %d %d\n", i % 3 ? (rand() < 0.5 ? "cut" : "split") :
+		    other[int(rand() * 3)], int(rand() * 700),
+		    int(rand() * 2000), 1 + int(rand() * 3)
 }' >"$TMP/schedule"
 
 round=0 failed=0 worst=0
@@ -66,32 +77,52 @@ while read -r kind delay hold member; do
 	h=$(arb_serving)
 	sleep "$(awk -v d="$delay" 'BEGIN { printf "%.3f", d / 1000 }')"
 	t0=$(ms)
-	if [ "$kind" = cut ]; then
-		etcd_cut "$h"
-	else
-		etcd_split "$h" "m$member"
-	fi
-	# the bound: a lease that etcd restarted at its full TTL on a leader
-	# change (the holder's member led), an election on a loaded machine,
-	# a check interval and a start
-	if wait_until $((ARB_TTL * 3 + 15)) arb_serves_one "$h"; then
-		took=$(($(ms) - t0))
-		[ "$took" -le "$worst" ] || worst=$took
-	else
-		took=never
-		failed=$((failed + 1))
-	fi
+	case $kind in
+	cut)	etcd_cut "$h" ;;
+	split)	etcd_split "$h" "m$member" ;;
+	leader)	member=$(etcd_leader) || member=1
+		etcd_member_kill "$member" ;;
+	member)	l=$(etcd_leader) || l=0
+		[ "$member" != "$l" ] || member=$((member % 3 + 1))
+		etcd_member_kill "$member" ;;
+	clock)	arb_clock "$h" $(((member % 2) * 7200 - 3600)) ;;
+	esac
+	case $kind in
+	cut|split)
+		# the bound: a lease that etcd restarted at its full TTL on
+		# a leader change (the holder's member led), an election on
+		# a loaded machine, a check interval and a start
+		if wait_until $((ARB_TTL * 3 + 15)) arb_serves_one "$h"; then
+			took=$(($(ms) - t0))
+			[ "$took" -le "$worst" ] || worst=$took
+		else
+			took=never
+			failed=$((failed + 1))
+		fi ;;
+	*)	took=-
+		sleep "$ARB_TTL" ;;
+	esac
 	printf '# round %s: %s %s (m%s), +%s ms: %s serves after %s ms\n' \
 		"$round" "$kind" "$h" "$member" "$delay" "$(arb_serving)" "$took"
 	sleep "$(awk -v d="$hold" 'BEGIN { printf "%.3f", d / 1000 }')"
-	if [ "$kind" = cut ]; then
-		etcd_heal "$h"
-	else
-		etcd_unsplit
-	fi
+	case $kind in
+	cut)	etcd_heal "$h" ;;
+	split)	etcd_unsplit ;;
+	leader|member)	etcd_member_start "$member" ;;
+	clock)	arb_clock "$h" 0 ;;
+	esac
+	case $kind in
+	leader|member|clock)
+		wait_until $((ARB_TTL * 3 + 15)) arb_serves_one || {
+			printf '# round %s: nobody serves after %s\n' "$round" \
+				"$kind"
+			failed=$((failed + 1))
+		} ;;
+	esac
 done <"$TMP/schedule"
 
-test_cmp_str "every one of $ROUNDS rounds: another node took over" 0 "$failed"
+test_cmp_str "$ROUNDS rounds: a cut-off holder was replaced, service went on" \
+	0 "$failed"
 test_ok 'service settles after the last round' wait_until 30 arb_serves_one
 overlap_sampler_stop
 test_cmp_str 'never two gateways at one sample, over all rounds' 0 \
