@@ -43,6 +43,9 @@ fence(const struct ocf_config *c, double sent, const char *why)
 	    ocf_mono(), err, sizeof(err));
 	if (rc == -1)
 		ocf_err("fence: %s", err);
+	else
+		ocf_notice("fenced: the gateway is stopped%s", rc == 1 ?
+		    " (killed)" : "");
 	return rc == -1 ? -1 : 0;
 }
 

@@ -60,10 +60,14 @@ awk -v seed="$SEED" -v n="$ROUNDS" -v clock="${ARB_FAKETIME:+1}" 'BEGIN {
 	split("leader member", other, " ")
 	other[0] = clock ? "clock" : "member"
 	# two partitions, then one other fault, over and over
-	for (i = 1; i <= n; i++)
-		printf "%s %d %d %d\n", i % 3 ? (rand() < 0.5 ? "cut" : "split") :
-		    other[int(rand() * 3)], int(rand() * 700),
+	for (i = 1; i <= n; i++) {
+		if (i % 3)
+			k = rand() < 0.5 ? "cut" : "split"
+		else
+			k = other[int(rand() * 3)]
+		printf "%s %d %d %d\n", k, int(rand() * 700),
 		    int(rand() * 2000), 1 + int(rand() * 3)
+	}
 }' >"$TMP/schedule"
 
 round=0 failed=0 worst=0
@@ -121,6 +125,8 @@ while read -r kind delay hold member; do
 	esac
 done <"$TMP/schedule"
 
+test_cmp_str "the schedule has $ROUNDS rounds, and they all ran" \
+	"$ROUNDS $ROUNDS" "$(wc -l <"$TMP/schedule") $round"
 test_cmp_str "$ROUNDS rounds: a cut-off holder was replaced, service went on" \
 	0 "$failed"
 test_ok 'service settles after the last round' wait_until 30 arb_serves_one
