@@ -170,6 +170,12 @@ print_text(const struct ocf_config *c, const struct status *st)
 	printf("maintenance:     %s\n", s->maintenance ? "on" : "off");
 	printf("flap breaker:    %s\n", s->latched ?
 	    "latched (ocf-watch --reset clears it)" : "not latched");
+	if (c->arbiter != OCF_ARBITER_NONE)
+		printf("arbiter:         etcd, leader %s%s\n",
+		    s->leader[0] != '\0' ? s->leader : "none",
+		    s->token > 0 ? " (this node)" : "");
+	if (s->token > 0)
+		printf("fencing token:   %ld\n", s->token);
 	printf("witness:         %s\n", strcmp(s->witness, "none") == 0 ?
 	    "none reachable: this node is cut off, failed checks do not count" :
 	    strcmp(s->witness, "ok") == 0 ? "ok" : "off (WITNESS_URLS empty)");
@@ -213,6 +219,9 @@ print_json(const struct ocf_config *c, const struct status *st)
 	    st->moving ? ocf_json_str(s->transition, ev, sizeof(ev)) : "null",
 	    s->maintenance ? "true" : "false", s->latched ? "true" : "false");
 	printf("\"witness\":%s,", ocf_json_str(s->witness, ev, sizeof(ev)));
+	if (c->arbiter != OCF_ARBITER_NONE)
+		printf("\"arbiter\":{\"leader\":%s,\"token\":%ld},",
+		    ocf_json_str(s->leader, r, sizeof(r)), s->token);
 	printf("\"sync\":{\"pull\":{\"result\":%s,\"time\":%.3f},",
 	    ocf_json_str(s->pull, ev, sizeof(ev)), s->pull_at);
 	printf("\"push\":{\"result\":%s,\"time\":%.3f},",
