@@ -193,7 +193,7 @@ acquire(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
 {
 	char value[300], err[OCF_ERRLEN];
 	long long id = 0, ttl;
-	double sent = ocf_mono();
+	double sent = ocf_uptime();
 	int won = 0;
 
 	snprintf(value, sizeof(value), "%d %s", c->node_priority, me);

@@ -19,6 +19,7 @@
 
 #define FENCE_AT (2.0 / 3.0)	/* of LEASE_TTL since the last good send */
 #define DOWN_BY 0.9		/* ... the gateway is down by then */
+#define NAP 0.25		/* seconds: the longest the keeper sleeps */
 
 static double
 sent_of(const struct ocf_lease *l)
@@ -40,7 +41,7 @@ fence(const struct ocf_config *c, double sent, const char *why)
 	if (ocf_state_load(c->state_dir, &s, err, sizeof(err)) == -1)
 		ocf_state_init(&s);
 	rc = ocf_gateway_fence(c, &s, sent + c->lease_ttl * DOWN_BY -
-	    ocf_mono(), err, sizeof(err));
+	    ocf_uptime(), err, sizeof(err));
 	if (rc == -1)
 		ocf_err("fence: %s", err);
 	else
@@ -83,8 +84,13 @@ keeper(const struct ocf_config *c, struct ocf_lease *l, int fd)
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)prctl(PR_SET_NAME, "ocf-lease");
 	for (;;) {
-		double now = ocf_mono(), fence_at = sent + ttl * FENCE_AT;
+		double now = ocf_uptime(), fence_at = sent + ttl * FENCE_AT;
 		double until = next < fence_at ? next : fence_at;
+
+		/* short naps: a node resumed from a suspend (the boot clock
+		 * ran on, the lease too) fences within one */
+		if (until > now + NAP)
+			until = now + NAP;
 		char c1;
 
 		if (now >= fence_at)
@@ -98,13 +104,13 @@ keeper(const struct ocf_config *c, struct ocf_lease *l, int fd)
 			(void)ocf_etcd_revoke(&e, l->id, err, sizeof(err));
 			_exit(rc == 0 ? OCF_LEASE_ORPHAN : OCF_LEASE_LEFT);
 		}
-		if ((now = ocf_mono()) < next)
+		if ((now = ocf_uptime()) < next)
 			continue;
 		if (ocf_etcd_keepalive(&e, l->id, &left, err,
 		    sizeof(err)) == -1) {
 			if (!failing++)
 				ocf_warn("lease renewal failed: %s", err);
-			next = ocf_mono() + ttl / 10;
+			next = ocf_uptime() + ttl / 10;
 			continue;
 		}
 		if (left <= 0)
@@ -207,7 +213,7 @@ int
 ocf_lease_overdue(const struct ocf_config *c, const struct ocf_lease *l)
 {
 	return l->keeper > 0 &&
-	    ocf_mono() >= sent_of(l) + c->lease_ttl * FENCE_AT;
+	    ocf_uptime() >= sent_of(l) + c->lease_ttl * FENCE_AT;
 }
 
 void

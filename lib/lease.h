@@ -13,7 +13,9 @@
  *   - etcd answers that the lease has expired;
  *   - the watcher is gone (its end of a pipe closed): then it also
  *     revokes the lease, so that another node takes over at once.
- * It measures on the monotonic clock only.  The send time of its last
+ * It measures on CLOCK_BOOTTIME (ocf_uptime), which a wall-clock step
+ * does not move and a suspend does not stop: a node resumed after its
+ * lease ran out fences at once.  The send time of its last
  * successful renewal is shared with the watcher, which fences by itself
  * when the keeper stalls (ocf_lease_overdue).
  */
@@ -29,11 +31,11 @@ struct ocf_lease {
 	pid_t keeper;		/* 0: none */
 	int fd;			/* our end of the pipe */
 	long long id;		/* the lease */
-	volatile long long *sent_us; /* shared: ocf_mono() in microseconds */
+	volatile long long *sent_us; /* shared: ocf_uptime(), microseconds */
 };
 
 /* fork a keeper for lease id, whose last successful grant or renewal was
- * sent at `sent` (ocf_mono()).  0, or -1 with err */
+ * sent at `sent` (ocf_uptime()).  0, or -1 with err */
 int ocf_lease_keep(const struct ocf_config *c, struct ocf_lease *l,
     long long id, double sent, char *err, size_t errlen);
 
