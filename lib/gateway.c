@@ -204,6 +204,11 @@ cmd_start(const struct ocf_config *c, struct ocf_state *s, char *err,
 		    sizeof(logpath)),
 		.log_max = c->gateway_log_max,
 		.user = geteuid() == 0 ? c->openclaw_user : NULL,
+		/* with an arbiter a gateway never outlives the watcher that
+		 * holds its lease: should the lease keeper die with it, the
+		 * kernel still fences the gateway's leader */
+		.parent_death_signal = c->arbiter != OCF_ARBITER_NONE ?
+		    SIGKILL : 0,
 	};
 	pid_t pid;
 

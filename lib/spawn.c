@@ -50,6 +50,8 @@ struct plan {
 	const char	*cwd;		/* chdir here or fail */
 	struct ocf_user	 user;		/* its home: the default cwd */
 	int		 new_session;
+	int		 death_signal;	/* PR_SET_PDEATHSIG, 0: none */
+	pid_t		 parent;	/* us, to see that we died already */
 	int		 nullfd;
 	int		 logfd;		/* -1: keep our stdout and stderr */
 	const char	*log_path;	/* logfd's path, for the keeper */
@@ -579,6 +581,11 @@ child(const struct plan *pl)
 	ce.stage = STAGE_USER;
 	if ((ce.step = ocf_user_switch(&pl->user)) != 0)
 		goto fail;
+	/* after the switch, which clears it; and we may be gone already */
+	if (pl->death_signal > 0 &&
+	    (prctl(PR_SET_PDEATHSIG, pl->death_signal) == -1 ||
+	    getppid() != pl->parent))
+		goto fail;
 	ce.stage = STAGE_CHDIR;
 	if (child_dir(pl) == -1)
 		goto fail;
@@ -695,6 +702,8 @@ ocf_spawn(char *const argv[], const struct ocf_spawn_opts *o, char *err,
 	pl.argv = argv;
 	pl.cwd = o->cwd;
 	pl.new_session = o->new_session;
+	pl.death_signal = o->parent_death_signal;
+	pl.parent = getpid();
 	pl.nullfd = pl.logfd = pl.errfd = -1;
 	pl.outfd = o->stdout_fd > 0 ? o->stdout_fd : -1;
 	pl.log_max = o->log_max;

@@ -29,6 +29,9 @@ struct ocf_spawn_opts {
 	int stdout_fd;
 	/* working directory; NULL keeps ours (HOME of user when user is set) */
 	const char *cwd;
+	/* > 0: the child gets this signal when we die (PR_SET_PDEATHSIG, set
+	 * after the user switch, which clears it), even by SIGKILL */
+	int parent_death_signal;
 };
 
 /*

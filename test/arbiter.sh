@@ -17,6 +17,7 @@
 #   arb_start NAME       its ocf-watch, in the background (log $TMP/NAME.log)
 #   arb_stop NAME        SIGTERM to its watcher, wait for it (bounded)
 #   arb_kill NAME        SIGKILL to every process of the node: a dead VPS
+#   arb_kill_watcher NAME  SIGKILL to its watcher and keeper, not its gateway
 #   arb_clock NAME S     step its wall clock to S seconds off (ARB_FAKETIME)
 #   arb_faketime_lib     the libfaketime library
 #   arb_up NAME          its gateway answers /readyz 200 (true/false)
@@ -77,7 +78,7 @@ arb_start() {
 # arb_clock NAME SECONDS: step NAME's wall clock to SECONDS off (+3600,
 # -3600, 0); only CLOCK_REALTIME moves, as in a real step (ARB_FAKETIME)
 arb_clock() {
-	case $2 in -*|0) _arb_off=$2 ;; *) _arb_off=+$2 ;; esac
+	case $2 in -*) _arb_off=$2 ;; *) _arb_off=+$2 ;; esac
 	printf '%s\n' "$_arb_off" >"$TMP/$1.faketime.tmp" &&
 		mv -f "$TMP/$1.faketime.tmp" "$TMP/$1.faketime"
 }
@@ -117,6 +118,18 @@ arb_kill() {
 	done
 	rm -f "$TMP/$1.pid"
 	wait_until 5 _arb_empty "$1"
+}
+
+# arb_kill_watcher NAME: SIGKILL to its watcher and lease keeper at once
+# (the gateway left alone): what an OOM kill or a cgroup kill does
+arb_kill_watcher() {
+	_arb_kw_ns=$(etcd_ns "$1")
+	for _arb_k in $(ip netns pids "$_arb_kw_ns"); do
+		case $(cat "/proc/$_arb_k/comm" 2>/dev/null) in
+		ocf-watch|ocf-lease) kill -s KILL "$_arb_k" ;;
+		esac
+	done
+	rm -f "$TMP/$1.pid"
 }
 
 _arb_empty() {

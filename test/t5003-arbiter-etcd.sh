@@ -14,6 +14,9 @@
 #     gets it back by a handover (overlap 0, the gap measured);
 #   - the holder killed (every process of the node, a dead VPS): another
 #     serves within LEASE_TTL + start + slack;
+#   - the holder's watcher and lease keeper killed together (an OOM or
+#     cgroup kill), its gateway left: the kernel kills the gateway
+#     (PR_SET_PDEATHSIG), another node serves once the lease ran out;
 #   - etcd's majority lost: the holder fences, nobody serves; back, one
 #     serves again;
 #   - the holder's watcher stopped: its gateway stops, the key is released,
@@ -144,6 +147,18 @@ t1=$(ms)
 printf '# holder killed -> %s serves: %s ms (LEASE_TTL %s s)\n' \
 	"$(arb_serving)" $((t1 - t0)) "$ARB_TTL"
 test_ok 'within LEASE_TTL + 5 s' test $((t1 - t0)) -le $((ARB_TTL * 1000 + 5000))
+arb_start a
+test_ok 'a back: service returns to it' \
+	wait_until $((ARB_TTL * 4 + 10)) arb_serves a
+
+# ------------------------------- the holder's watcher and keeper die
+t0=$(ms)
+arb_kill_watcher a
+test_ok "a's watcher and keeper killed together: its gateway dies with them" \
+	wait_until 3 arb_none
+printf '# watcher and keeper SIGKILLed -> gateway gone: %s ms\n' $(($(ms) - t0))
+test_ok 'and another node serves once the lease has run out' \
+	wait_until $((ARB_TTL * 3)) arb_serves_one a
 arb_start a
 test_ok 'a back: service returns to it' \
 	wait_until $((ARB_TTL * 4 + 10)) arb_serves a
