@@ -72,7 +72,7 @@ test_ok "a's keeper process runs (ocf-lease)" \
 	etcd_in a pgrep -x ocf-lease
 "$OCF_BIN/ocf-watch" --status -c "$TMP/a.conf" >"$TMP/status" 2>&1
 test_grep "a's --status names the leader, itself" \
-	'^arbiter: *etcd, leader a (this node)$' "$TMP/status"
+	'^arbiter: *etcd, leader a [(]this node[)]$' "$TMP/status"
 test_grep "and its fencing token" "^fencing token: *$TOKEN\$" "$TMP/status"
 "$OCF_BIN/ocf-watch" --status --json -c "$TMP/b.conf" >"$TMP/status" 2>&1
 test_grep "b's --status --json: leader a, no token of its own" \
