@@ -36,8 +36,8 @@ usage(void)
 {
 	fputs("usage: " PROG " [-c current] [-t timeout] endpoints grant ttl | "
 	    "keepalive id | revoke id |\n"
-	    "       create key value lease | get key | put key value [lease] |\n"
-	    "       delete key [rev]\n", stderr);
+	    "       create key value lease | get key |\n"
+	    "       put key value [lease] | delete key [rev]\n", stderr);
 	exit(3);
 }
 
