@@ -68,8 +68,9 @@ p_delete(const char *b, size_t len, struct out *o, char *err, size_t errlen)
 
 /*
  * Split the list into buf: ep[] points at each URL, blanks around it and
- * trailing '/' cut.  The number of endpoints, 0 when there is none or
- * the list is too long.
+ * trailing '/' cut, the first MAX_ENDPOINTS of them (a cluster has 3 or
+ * 5).  The number of endpoints, 0 when there is none or the list is too
+ * long.
  */
 static int
 split(const char *list, char *buf, size_t buflen, char **ep)
@@ -145,8 +146,12 @@ call(struct ocf_etcd *e, const char *path, json_t *req, parse_fn *parse,
 		return -1;
 	}
 	if ((n = split(e->endpoints, list, sizeof(list), ep)) == 0) {
-		snprintf(err, errlen, "etcd: no endpoints in '%s'",
-		    e->endpoints != NULL ? e->endpoints : "");
+		if (e->endpoints != NULL && strlen(e->endpoints) >= LIST_MAX)
+			snprintf(err, errlen, "etcd: a list of endpoints "
+			    "longer than %d bytes", LIST_MAX - 1);
+		else
+			snprintf(err, errlen, "etcd: no endpoints in '%s'",
+			    e->endpoints != NULL ? e->endpoints : "");
 		free(json);
 		return -1;
 	}

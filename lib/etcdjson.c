@@ -96,7 +96,8 @@ int64_of(json_t *o, const char *key, long long *v, char *err, size_t errlen)
 		return 0;
 	}
 	s = json_string_value(j);
-	if (s != NULL && *s != '\0' && (*s == '-' || (*s >= '0' && *s <= '9'))) {
+	/* strtoll alone would take blanks and a '+' before the digits */
+	if (s != NULL && (*s == '-' || (*s >= '0' && *s <= '9'))) {
 		errno = 0;
 		*v = strtoll(s, &end, 10);
 		if (errno == 0 && *end == '\0')

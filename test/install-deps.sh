@@ -47,6 +47,9 @@ need dpkg-shlibdeps dpkg-dev
 need lintian lintian
 # promtool checks the METRICS_FILE of t4505 and t4012 (Debian ships it with the server)
 need promtool prometheus
+# the etcd arbiter's client (t5001) against a real etcd; etcdctl to look
+need etcd etcd-server
+need etcdctl etcd-client
 # the t8xxx tests boot a Debian root with systemd as PID 1
 need mmdebstrap mmdebstrap
 need systemd-nspawn systemd-container

@@ -1,20 +1,21 @@
 /*
  * ocf-etcdctl - one call of ocf's etcd client (lib/etcd.h), for the tests
  *
- * usage: ocf-etcdctl [-t timeout] endpoints grant ttl
- *        ocf-etcdctl [-t timeout] endpoints keepalive id
- *        ocf-etcdctl [-t timeout] endpoints revoke id
- *        ocf-etcdctl [-t timeout] endpoints create key value lease
- *        ocf-etcdctl [-t timeout] endpoints get key
- *        ocf-etcdctl [-t timeout] endpoints put key value [lease]
- *        ocf-etcdctl [-t timeout] endpoints delete key [rev]
+ * usage: ocf-etcdctl [-c current] [-t timeout] endpoints grant ttl
+ *        ocf-etcdctl [-c current] [-t timeout] endpoints keepalive id
+ *        ocf-etcdctl [-c current] [-t timeout] endpoints revoke id
+ *        ocf-etcdctl [-c current] [-t timeout] endpoints create key value lease
+ *        ocf-etcdctl [-c current] [-t timeout] endpoints get key
+ *        ocf-etcdctl [-c current] [-t timeout] endpoints put key value [lease]
+ *        ocf-etcdctl [-c current] [-t timeout] endpoints delete key [rev]
  *
  * Prints what the call answered as key=value lines (grant: id, ttl;
  * keepalive: ttl; create: won and the key; get: the key; delete:
  * deleted; the key is found, value, create_revision, mod_revision,
  * lease), then current= the index of the endpoint that answered.
  * endpoints is ETCD_ENDPOINTS (comma-separated URLs), the timeout is
- * per endpoint (default 2 s, decimals allowed).
+ * per endpoint (default 2 s, decimals allowed); -c starts with that
+ * endpoint (e->current, as a long-lived caller keeps it; default 0).
  *
  * Exit status: 0 the call got its answer (a lost create, a key not
  * found and nothing deleted included), 1 it failed (the error on
@@ -33,10 +34,10 @@
 static void
 usage(void)
 {
-	fputs("usage: " PROG " [-t timeout] endpoints grant ttl | "
+	fputs("usage: " PROG " [-c current] [-t timeout] endpoints grant ttl | "
 	    "keepalive id | revoke id |\n"
-	    "       create key value lease | get key | put key value [lease] |\n"
-	    "       delete key [rev]\n", stderr);
+	    "       create key value lease | get key |\n"
+	    "       put key value [lease] | delete key [rev]\n", stderr);
 	exit(3);
 }
 
@@ -76,7 +77,11 @@ main(int argc, char *argv[])
 	char err[1024], *end;
 	int c, n, rc = -1;
 
-	while ((c = getopt(argc, argv, "t:")) != -1) {
+	while ((c = getopt(argc, argv, "c:t:")) != -1) {
+		if (c == 'c') {
+			e.current = (int)number(optarg);
+			continue;
+		}
 		if (c != 't')
 			usage();
 		errno = 0;

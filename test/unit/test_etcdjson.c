@@ -106,6 +106,16 @@ static const char r_txn_delete_wrong[] = "{" HEADER("10") "}";
 static const char r_txn_delete_right[] = "{" HEADER("11") ",\"succeeded\":"
     "true,\"responses\":[{\"response_delete_range\":{\"header\":{"
     "\"revision\":\"11\"},\"deleted\":\"1\"}}]}";
+/* recorded, HTTP 503: keepalive on the last member of three (no
+ * quorum), after 7 s: grpc-gateway's error inside a stream, no newline */
+static const char r_keepalive_no_leader[] = "{\"error\":{\"grpc_code\":14,"
+    "\"http_code\":503,\"message\":\"etcdserver: no leader\","
+    "\"http_status\":\"Service Unavailable\"}}";
+/* recorded on that member, HTTP 503: a range; HTTP 500: a put */
+static const char r_range_timed_out[] = "{\"error\":\"etcdserver: request "
+    "timed out\",\"message\":\"etcdserver: request timed out\",\"code\":14}";
+static const char r_put_deadline[] = "{\"error\":\"context deadline "
+    "exceeded\",\"message\":\"context deadline exceeded\",\"code\":2}";
 /* recorded, HTTP 404: a path the gateway does not serve */
 static const char r_not_found[] = "Not Found\n";
 
@@ -265,10 +275,8 @@ keepalive_replies(void **st)
 	assert_int_equal(keepalive(two, &ttl, err), 0);
 	assert_int_equal(ttl, 10);
 	free(two);
-	/* by hand, in grpc-gateway's form of an error inside a stream */
-	assert_int_equal(keepalive("{\"error\":{\"grpc_code\":14,"
-	    "\"http_code\":503,\"message\":\"etcdserver: no leader\","
-	    "\"http_status\":\"Service Unavailable\"}}\n", &ttl, err), -1);
+	/* grpc-gateway's form of an error inside a stream */
+	assert_int_equal(keepalive(r_keepalive_no_leader, &ttl, err), -1);
 	assert_string_equal(err, "etcdserver: no leader");
 	assert_int_equal(keepalive(r_lease_not_found, &ttl, err), -1);
 	assert_string_equal(err, "etcdserver: requested lease not found");
@@ -422,6 +430,13 @@ errors(void **st)
 	assert_int_equal(error_of(r_lease_not_found, msg), 0);
 	assert_string_equal(msg, "etcdserver: requested lease not found");
 	assert_int_equal(error_of(r_grant_bad_ttl, msg), 0);
+	assert_int_equal(error_of(r_keepalive_no_leader, msg), 0);
+	assert_string_equal(msg, "etcdserver: no leader");
+	assert_int_equal(error_of(r_range_timed_out, msg), 0);
+	assert_string_equal(msg, "etcdserver: request timed out");
+	assert_int_equal(error_of(r_put_deadline, msg), 0);
+	assert_string_equal(msg, "context deadline exceeded");
+	/* a stream's error with its newline */
 	assert_int_equal(error_of("{\"error\":{\"message\":\"etcdserver: no "
 	    "leader\"}}\n", msg), 0);
 	assert_string_equal(msg, "etcdserver: no leader");
