@@ -10,6 +10,10 @@
 #	etcd_cluster_start || bail_out 'no etcd cluster'
 #	etcd_node_ns a && etcd_node_ns b || bail_out 'no node namespaces'
 #	etcd_in a ocf-watch -c "$TMP/a.conf" &	# ETCD_ENDPOINTS is exported
+#	overlap_sampler_start "$TMP/s" a=http://127.0.0.1:18789/readyz \
+#		b=http://127.0.0.1:18789/readyz
+#	etcd_cut a; ...; overlap_sampler_stop
+#	[ "$(overlap_count "$TMP/s")" = 0 ] && [ "$(gap_ms "$TMP/s")" -lt 15000 ]
 #
 # The network.  Everything lives in namespaces this file creates, named
 # ocfe-<ETCD_ID>- (ETCD_ID: the test's pid): nothing is added to the
@@ -36,6 +40,33 @@
 # reads ETCD_* variables as flags, and ETCD_ENDPOINTS is ours.  etcdctl
 # runs the same way (it refuses ETCDCTL_* variables that shadow a flag).
 #
+# Facts measured here (etcd 3.4.23, these timings, a loaded 2-core box),
+# for the arbiter's design and its tests:
+#   - the cluster forms in 0.9-5.7 s; a SIGKILLed leader is replaced
+#     1.2-1.8 s later by etcd's log (election timeout 1-2 s, randomized),
+#     1.1-4.2 s as etcd_leader sees it polling on a loaded machine; a
+#     restarted member is healthy in 0.3-2 s; a healed or restarted
+#     majority takes puts again in 0.4-3.5 s.
+#   - a cut node: its connections hang (the permanent ARP entries below);
+#     etcdctl fails after its command timeout.
+#   - a member cut off with no leader keeps its client port open: through
+#     the JSON gateway, put, linearizable range and lease grant answer only
+#     after about 7 s (500 "context deadline exceeded", 503 "request timed
+#     out"), lease keepalive 503 "etcdserver: no leader" after 7 s; a
+#     serializable range answers at once with its stale copy, and
+#     /v3/maintenance/status at once with errors ["etcdserver: no leader"].
+#     A client must never read serializable, and must give up on its own
+#     timeout well before 7 s.
+#   - for about an election timeout after a partition a follower still
+#     believes in its leader and forwards a put to it over a TCP stream
+#     that now loses every packet; if the partition heals within about 4 s
+#     the retransmission delivers it and the put the client saw time out
+#     is applied after all, over any newer value.  A timed-out write is
+#     "unknown", never "failed": guard writes with a compare.
+#   - without --pre-vote (3.4's default) a member that was cut off comes
+#     back with a higher term and forces an election: a few hundred ms to
+#     2 s without a leader after every heal of a member.
+#
 # Cleanup: etcd_cluster_start registers etcd_cluster_stop with at_exit, so
 # a test that fails or is interrupted still leaves no process, namespace or
 # interface behind.  Every process inside the run's namespaces (etcd, and
@@ -48,6 +79,7 @@
 #                      later flag wins), e.g. '--pre-vote' []
 #   OVERLAP_INTERVAL_MS, OVERLAP_TIMEOUT_MS  the sampler's period and
 #                      per-sample deadline [50, 40]
+#   OVERLAP_DURATION_S the sampler ends itself after this long [900]
 #
 # Functions:
 #   etcd_usable                  true if this machine can run the cluster;
@@ -102,7 +134,7 @@ ETCD_HUB=ocfe-$ETCD_ID-hub
 ETCD_ENDPOINTS=''
 ETCD_WHY=''
 : "${ETCD_CMD_TIMEOUT:=2s}" "${ETCD_DIAL_TIMEOUT:=1s}" "${ETCD_FLAGS:=}"
-: "${OVERLAP_INTERVAL_MS:=50}" "${OVERLAP_TIMEOUT_MS:=40}"
+: "${OVERLAP_INTERVAL_MS:=50}" "${OVERLAP_TIMEOUT_MS:=40}" "${OVERLAP_DURATION_S:=900}"
 _etcd_cleanup_set=0
 _etcd_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 OVERLAP_PID=''
@@ -122,6 +154,8 @@ etcd_usable() {
 		ETCD_WHY='etcd is missing (apt-get install etcd-server)'
 	elif ! command -v etcdctl >/dev/null 2>&1; then
 		ETCD_WHY='etcdctl is missing (apt-get install etcd-client)'
+	elif ! command -v curl >/dev/null 2>&1; then
+		ETCD_WHY='curl is missing'
 	elif ! ip netns add "ocfe-$ETCD_ID-probe" 2>"$TMP/etcd-netns.err"; then
 		ETCD_WHY="cannot create a network namespace: $(head -n 1 "$TMP/etcd-netns.err")"
 	else
@@ -330,6 +364,17 @@ etcd_cluster_start() {
 		tail -n 3 "$ETCD_DIR"/m*.log >&2
 		return 1
 	}
+	# each member's id (kept across restarts: it lives in the data dir)
+	_etcd_i=1
+	while [ "$_etcd_i" -le "$ETCD_N" ]; do
+		_etcd_st=$(_etcd_status "$_etcd_i") || {
+			printf 'etcd_cluster_start: member %s does not tell its id\n' \
+				"$_etcd_i" >&2
+			return 1
+		}
+		printf '%s\n' "${_etcd_st%% *}" >"$ETCD_DIR/m$_etcd_i.id"
+		_etcd_i=$((_etcd_i + 1))
+	done
 }
 
 # etcd_cluster_stop
@@ -510,27 +555,46 @@ etcd_healthy() {
 	wait_until "${1:-20}" _etcd_all_healthy
 }
 
+# _etcd_status I: print "MEMBER_ID LEADER_ID RAFT_TERM" as member I says
+# (LEADER_ID 0: none), asked inside I's namespace (so a cut member answers
+# too) through the JSON gateway: curl costs a tenth of etcdctl, which
+# matters when polling for a new leader on a loaded machine.  proto3 leaves
+# out a zero: no "leader" is no leader.  False when I does not answer.
+_etcd_status() {
+	etcd_in "m$1" curl -s -m 1 --noproxy '*' -X POST -d '{}' \
+		"http://$ETCD_NET.$1:2379/v3/maintenance/status" 2>/dev/null |
+		awk '{
+			m = l = t = ""
+			if (match($0, /"member_id":"[0-9]+"/))
+				m = substr($0, RSTART + 13, RLENGTH - 14)
+			if (match($0, /"leader":"[0-9]+"/))
+				l = substr($0, RSTART + 10, RLENGTH - 11)
+			if (match($0, /"raftTerm":"[0-9]+"/))
+				t = substr($0, RSTART + 12, RLENGTH - 13)
+			if (m != "") {
+				print m, (l == "" ? 0 : l), (t == "" ? 0 : t)
+				ok = 1
+			}
+		}
+		END { exit !ok }'
+}
+
 # etcd_leader
 # Print the index I of the leader: each running member is asked about
-# itself from inside its own namespace (so a cut member answers too), and
-# of those that say they lead, the one with the highest raft term wins (a
-# cut leader believes it leads until its CheckQuorum notices, about an
-# election timeout).  False, printing nothing, when none leads.
+# itself (_etcd_status, all at once), and of those that say they lead, the
+# one with the highest raft term wins (a cut leader believes it leads until
+# its CheckQuorum notices, about an election timeout).  False, printing
+# nothing, when none leads.
 etcd_leader() {
 	_etcd_i=1 _etcd_lp=''
 	while [ "$_etcd_i" -le "$ETCD_N" ]; do
 		: >"$ETCD_DIR/status.$_etcd_i"
-		# a killed member would cost the whole dial timeout
-		if _etcd_none_in "$(etcd_ns "m$_etcd_i")"; then
-			_etcd_i=$((_etcd_i + 1))
-			continue
+		if ! _etcd_none_in "$(etcd_ns "m$_etcd_i")"; then
+			_etcd_status "$_etcd_i" |
+				awk -v i="$_etcd_i" '$1 == $2 { print $3, i }' \
+				>"$ETCD_DIR/status.$_etcd_i" &
+			_etcd_lp="$_etcd_lp $!"
 		fi
-		# endpoint status -w simple: endpoint, id, version, db size,
-		# is leader, is learner, raft term, ...
-		etcdctl_member "$_etcd_i" endpoint status -w simple 2>/dev/null |
-			awk -F', ' -v i="$_etcd_i" '$5 == "true" { print $7, i }' \
-			>"$ETCD_DIR/status.$_etcd_i" &
-		_etcd_lp="$_etcd_lp $!"
 		_etcd_i=$((_etcd_i + 1))
 	done
 	# only these: the sampler is a child too
@@ -550,21 +614,16 @@ etcd_leader() {
 # inside I's namespace, so a cut member answers too), 0 when it has none.
 # False when I does not answer.
 etcd_leader_of() {
-	_etcd_lo=$(etcdctl_member "$1" endpoint status -w fields 2>/dev/null |
-		awk -F' : ' '$1 == "\"Leader\"" { print $2 }')
-	case $_etcd_lo in
-	'')	return 1 ;;
-	0)	echo 0
-		return 0 ;;
-	esac
-	# the member list is served from the member's own copy
-	etcdctl_member "$1" member list -w fields 2>/dev/null |
-		awk -F' : ' -v id="$_etcd_lo" '
-			$1 == "\"ID\"" { cur = $2 }
-			$1 == "\"Name\"" && cur == id {
-				gsub(/"/, "", $2); sub(/^m/, "", $2); print $2; f = 1
-			}
-			END { exit !f }'
+	_etcd_lo=$(_etcd_status "$1") || return 1
+	# shellcheck disable=SC2086 # three fields
+	set -- $_etcd_lo
+	[ "$2" != 0 ] || {
+		echo 0
+		return 0
+	}
+	# the members' ids, noted when the cluster formed
+	grep -lx "$2" "$ETCD_DIR"/m[1-9].id 2>/dev/null |
+		sed -n 's|.*/m\([1-9]\)\.id$|\1|p' | grep .
 }
 
 # etcd_majority_cut
@@ -624,7 +683,7 @@ overlap_sampler_start() {
 	fi
 	: >"$_ov_out" || return 1
 	"$TEST_HELPERS/ocf-overlap-sample" -i "$OVERLAP_INTERVAL_MS" \
-		-t "$OVERLAP_TIMEOUT_MS" -d 900 "$@" \
+		-t "$OVERLAP_TIMEOUT_MS" -d "$OVERLAP_DURATION_S" "$@" \
 		</dev/null >"$_ov_out" 2>"$_ov_out.err" &
 	OVERLAP_PID=$!
 	wait_until 2 test -s "$_ov_out" || {
