@@ -41,7 +41,10 @@ median() {
 }
 etcd_usable || bail_out "cannot run the etcd cluster: $ETCD_WHY"
 etcd_cluster_start 3 || bail_out 'the etcd cluster did not form'
-arb_node a 100 && arb_node b 50 && arb_node c 50 || bail_out 'no nodes'
+for n in a b c; do
+	case $n in a) p=100 ;; *) p=50 ;; esac
+	arb_node "$n" "$p" || bail_out "no node $n"
+done
 # the arbiter's own defaults: CHECK_INTERVAL and FAST_INTERVAL as shipped
 for n in a b c; do
 	sed -i '/^CHECK_INTERVAL=/d' "$TMP/$n.conf"
