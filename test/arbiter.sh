@@ -16,6 +16,7 @@
 #   arb_node NAME PRIORITY [KEY=VALUE...]  a node: namespace, config, state
 #   arb_start NAME       its ocf-watch, in the background (log $TMP/NAME.log)
 #   arb_stop NAME        SIGTERM to its watcher, wait for it (bounded)
+#   arb_alive NAME       its watcher runs
 #   arb_kill NAME        SIGKILL to every process of the node: a dead VPS
 #   arb_kill_watcher NAME  SIGKILL to its watcher and keeper, not its gateway
 #   arb_clock NAME S     step its wall clock to S seconds off (ARB_FAKETIME)
@@ -108,6 +109,15 @@ arb_stop() {
 
 _arb_gone() {
 	! kill -0 "$1" 2>/dev/null
+}
+
+# arb_alive NAME: its watcher runs (not a zombie)
+arb_alive() {
+	_arb_ap=$(_arb_pid "$1")
+	[ -n "$_arb_ap" ] || return 1
+	case $(sed 's/.*) //' "/proc/$_arb_ap/stat" 2>/dev/null) in
+	''|Z*|X*) return 1 ;;
+	esac
 }
 
 arb_kill() {
