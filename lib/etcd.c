@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "etcd.h"
 #include "etcdjson.h"
 #include "http.h"
@@ -200,7 +201,7 @@ b64(const char *s)
 	char *buf = malloc(room);
 	json_t *j = NULL;
 
-	if (buf != NULL && ocf_etcd_b64(s, len, buf, room) == 0)
+	if (buf != NULL && ocf_b64_encode(s, len, buf, room) == 0)
 		j = json_string(buf);
 	free(buf);
 	return j;

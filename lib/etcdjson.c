@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "etcdjson.h"
 
 /* what etcd sent reaches logs: control characters become '?' */
@@ -108,47 +109,12 @@ int64_of(json_t *o, const char *key, long long *v, char *err, size_t errlen)
 	return -1;
 }
 
-/*
- * Base64 as Go's encoding/base64 writes it (groups of four, '=' only at
- * the end) into out, at most max bytes.  EVP_DecodeBlock alone would skip
- * blanks, read a '=' anywhere as zero bits and count the padding as zero
- * bytes.  The length decoded; -1 when it is not such base64, -2 when it
- * is longer than max.
- */
-static long
-b64dec(const char *s, size_t slen, unsigned char *out, size_t max)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned char room[OCF_ETCD_VALUE_MAX + 3];
-	size_t pad = 0;
-	int n;
-
-	if (slen == 0)
-		return 0;
-	if (slen % 4 != 0)
-		return -1;
-	while (pad < 2 && s[slen - 1 - pad] == '=')
-		pad++;
-	for (size_t i = 0; i < slen - pad; i++)
-		if (s[i] == '\0' || memchr(tab, s[i], 64) == NULL)
-			return -1;
-	if (slen / 4 * 3 - pad > max)
-		return -2;
-	if (slen / 4 * 3 > sizeof(room))
-		return -2;	/* max > OCF_ETCD_VALUE_MAX: not ours */
-	if ((n = EVP_DecodeBlock(room, (const unsigned char *)s,
-	    (int)slen)) < 0 || (size_t)n < pad)
-		return -1;
-	memcpy(out, room, (size_t)n - pad);
-	return (long)((size_t)n - pad);
-}
-
 /* one element of "kvs" into kv */
 static int
 kv_of(json_t *j, struct ocf_etcd_kv *kv, char *err, size_t errlen)
 {
 	json_t *v = json_object_get(j, "value");
+	unsigned char room[OCF_B64_ROOM(OCF_ETCD_VALUE_MAX)];
 	long n = 0;
 
 	memset(kv, 0, sizeof(*kv));
@@ -163,8 +129,8 @@ kv_of(json_t *j, struct ocf_etcd_kv *kv, char *err, size_t errlen)
 		return -1;
 	/* an empty value is left out */
 	if (v != NULL && (!json_is_string(v) ||
-	    (n = b64dec(json_string_value(v), json_string_length(v),
-	    (unsigned char *)kv->value, sizeof(kv->value) - 1)) == -1)) {
+	    (n = ocf_b64_decode(json_string_value(v), json_string_length(v),
+	    room, sizeof(kv->value) - 1)) == -1)) {
 		snprintf(err, errlen, "bad \"value\" in the reply");
 		return -1;
 	}
@@ -173,6 +139,7 @@ kv_of(json_t *j, struct ocf_etcd_kv *kv, char *err, size_t errlen)
 		    OCF_ETCD_VALUE_MAX - 1);
 		return -1;
 	}
+	memcpy(kv->value, room, (size_t)n);
 	kv->value[n] = '\0';
 	/* the value is a C string for the callers: one with a NUL inside
 	 * would compare equal to its first part */
@@ -351,13 +318,4 @@ ocf_etcd_parse_delete(const char *body, size_t len, int *deleted,
 	}
 	json_decref(root);
 	return rc;
-}
-
-int
-ocf_etcd_b64(const void *in, size_t len, char *out, size_t outlen)
-{
-	if (len > (size_t)INT_MAX / 4 * 3 || outlen < 4 * ((len + 2) / 3) + 1)
-		return -1;
-	EVP_EncodeBlock((unsigned char *)out, in, (int)len);
-	return 0;
 }

@@ -48,8 +48,4 @@ int ocf_etcd_parse_delete(const char *body, size_t len, int *deleted,
 int ocf_etcd_parse_error(const char *body, size_t len, char *msg,
     size_t msglen);
 
-/* base64 of len bytes into out (outlen >= 4 * ((len + 2) / 3) + 1);
- * -1 when out is too small */
-int ocf_etcd_b64(const void *in, size_t len, char *out, size_t outlen);
-
 #endif

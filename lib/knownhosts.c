@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "base64.h"
 #include "knownhosts.h"
 
 /* the longest key blob we decode; an RSA-16384 key is 2 KiB */
@@ -15,39 +16,6 @@
 /* ssh-keygen -H writes 20 bytes of salt; more is taken, up to this */
 #define SALT_MAX 64
 #define SHA1_LEN 20
-
-/* room to decode n bytes into: EVP_DecodeBlock writes the padding out
- * as zero bytes */
-#define B64_ROOM(n) (((n) + 2) / 3 * 3)
-
-/*
- * Base64 as OpenSSH writes it, and as its decoder wants it: groups of
- * four, '=' only at the end.  EVP_DecodeBlock alone would skip blanks
- * and read a '=' anywhere as zero bits.  out holds B64_ROOM(max) bytes.
- * The length decoded, or -1 (also when it is more than max).
- */
-static long
-b64dec(const char *s, size_t slen, unsigned char *out, size_t max)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t pad = 0;
-	int n;
-
-	if (slen == 0)
-		return 0;
-	if (slen % 4 != 0 || slen / 4 * 3 > B64_ROOM(max) || slen > INT_MAX)
-		return -1;
-	while (pad < 2 && s[slen - 1 - pad] == '=')
-		pad++;
-	for (size_t i = 0; i < slen - pad; i++)
-		if (s[i] == '\0' || memchr(tab, s[i], 64) == NULL)
-			return -1;
-	if ((n = EVP_DecodeBlock(out, (const unsigned char *)s,
-	    (int)slen)) < 0 || (size_t)n - pad > max)
-		return -1;
-	return (long)((size_t)n - pad);
-}
 
 /*
  * OpenSSH's patterns: '*' and '?' only ('[' is literal: "[host]:port"),
@@ -83,7 +51,7 @@ wild_match(const char *p, const char *s)
 static int
 kh_host_match(char *pats, const char *name)
 {
-	unsigned char salt[B64_ROOM(SALT_MAX)], want[B64_ROOM(SHA1_LEN)];
+	unsigned char salt[OCF_B64_ROOM(SALT_MAX)], want[OCF_B64_ROOM(SHA1_LEN)];
 	unsigned char got[EVP_MAX_MD_SIZE];
 	unsigned int glen = 0;
 	char *pat, *save = NULL;
@@ -93,8 +61,8 @@ kh_host_match(char *pats, const char *name)
 		char *s = pats + 3, *h = strchr(s, '|');
 		long sl;
 
-		if (h == NULL || (sl = b64dec(s, (size_t)(h - s), salt,
-		    SALT_MAX)) < 0 || b64dec(h + 1, strlen(h + 1), want,
+		if (h == NULL || (sl = ocf_b64_decode(s, (size_t)(h - s), salt,
+		    SALT_MAX)) < 0 || ocf_b64_decode(h + 1, strlen(h + 1), want,
 		    SHA1_LEN) != SHA1_LEN)
 			return 0;
 		if (HMAC(EVP_sha1(), salt, (int)sl, (const unsigned char *)name,
@@ -119,7 +87,7 @@ int
 ocf_kh_line(char *line, const char *name, const unsigned char *key,
     size_t keylen)
 {
-	unsigned char blob[B64_ROOM(KEY_MAX)];
+	unsigned char blob[OCF_B64_ROOM(KEY_MAX)];
 	char *f[4], *save = NULL;
 	int n = 0, marker;
 	long bl;
@@ -136,7 +104,7 @@ ocf_kh_line(char *line, const char *name, const unsigned char *key,
 		return OCF_KH_NONE;	/* @cert-authority: not supported */
 	if (!kh_host_match(f[marker], name))
 		return OCF_KH_NONE;
-	bl = b64dec(f[marker + 2], strlen(f[marker + 2]), blob, KEY_MAX);
+	bl = ocf_b64_decode(f[marker + 2], strlen(f[marker + 2]), blob, KEY_MAX);
 	if (bl < 0 || (size_t)bl != keylen || memcmp(blob, key, keylen))
 		return OCF_KH_OTHER_KEY;
 	return marker ? OCF_KH_REVOKED : OCF_KH_MATCH;

@@ -38,8 +38,9 @@ for n in a b; do
 		-e 's/^READY_TIMEOUT=.*/READY_TIMEOUT=240/' \
 		-e 's/^STOP_TIMEOUT=.*/STOP_TIMEOUT=30/' "$TMP/$n.conf"
 done
+# the real gateway answers slower than a stand-in: 4 samples a second
 # shellcheck disable=SC2034 # read by overlap_sampler_start (etcd.sh)
-OVERLAP_TIMEOUT_MS=200	# the real gateway answers slower than a stand-in
+OVERLAP_INTERVAL_MS=250 OVERLAP_TIMEOUT_MS=200
 # shellcheck disable=SC2046 # one argument per node
 overlap_sampler_start "$TMP/samples" $(arb_urls) ||
 	bail_out 'the overlap sampler did not start'

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "base64.h"
 #include "etcdjson.h"
 
 /* the header of every reply of that member, at revision rev */
@@ -527,16 +528,16 @@ base64(void **st)
 
 	(void)st;
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		assert_int_equal(ocf_etcd_b64(v[i].in, v[i].len, out,
+		assert_int_equal(ocf_b64_encode(v[i].in, v[i].len, out,
 		    sizeof(out)), 0);
 		assert_string_equal(out, v[i].out);
 	}
 	/* out exactly big enough, one byte short */
-	assert_int_equal(ocf_etcd_b64("fooba", 5, out, 9), 0);
+	assert_int_equal(ocf_b64_encode("fooba", 5, out, 9), 0);
 	assert_string_equal(out, "Zm9vYmE=");
-	assert_int_equal(ocf_etcd_b64("fooba", 5, out, 8), -1);
-	assert_int_equal(ocf_etcd_b64("", 0, out, 1), 0);
-	assert_int_equal(ocf_etcd_b64("", 0, out, 0), -1);
+	assert_int_equal(ocf_b64_encode("fooba", 5, out, 8), -1);
+	assert_int_equal(ocf_b64_encode("", 0, out, 1), 0);
+	assert_int_equal(ocf_b64_encode("", 0, out, 0), -1);
 	/* there and back through a reply: lengths 0..5, every byte but
 	 * NUL in every position (the padding's zeros never show) */
 	for (size_t len = 0; len <= 5; len++)
@@ -544,7 +545,7 @@ base64(void **st)
 			for (size_t i = 0; i < len; i++)
 				in[i] = (unsigned char)(b + 37 * i) == 0 ?
 				    1 : (unsigned char)(b + 37 * i);
-			assert_int_equal(ocf_etcd_b64(in, len, out,
+			assert_int_equal(ocf_b64_encode(in, len, out,
 			    sizeof(out)), 0);
 			snprintf(body, sizeof(body), "{\"header\":{},\"kvs\":"
 			    "[{\"value\":\"%s\"}]}", out);
