@@ -106,18 +106,17 @@ transition(const struct ocf_config *c, struct ocf_memory *m, int promote,
 	    OCF_ROLE_ACTIVE : OCF_ROLE_STANDBY;
 }
 
-/* no gateway of ours may run: stop it at once (the fence's bound), then
+/* no gateway of ours may run: stop it within `within` seconds, then
  * demote to record it and push the workspace */
 static void
 stand_down(const struct ocf_config *c, struct ocf_memory *m, const char *why,
-    struct ocf_tick *t)
+    double within, struct ocf_tick *t)
 {
 	struct ocf_state s;
 	char err[OCF_ERRLEN];
 
 	peek(c, &s);
-	if (ocf_gateway_fence(c, &s, c->lease_ttl * 0.2, err,
-	    sizeof(err)) == -1)
+	if (ocf_gateway_fence(c, &s, within, err, sizeof(err)) == -1)
 		ocf_err("fence: %s", err);
 	transition(c, m, 0, why, t);
 }
@@ -128,12 +127,14 @@ lose(const struct ocf_config *c, struct ocf_arbiter *a, struct ocf_memory *m,
     const char *why, struct ocf_tick *t)
 {
 	char line[OCF_ETCD_VALUE_MAX + 160];
+	double left = ocf_lease_left(c, &a->lease);
 
 	snprintf(line, sizeof(line), "lost the leader key (token %lld): %s",
 	    a->token, why);
 	ocf_lease_drop(&a->lease);	/* no renewal from now on */
 	a->token = 0;
-	stand_down(c, m, line, t);
+	/* down by the lease's bound, when a renewal was ever seen */
+	stand_down(c, m, line, left >= 0 ? left : c->lease_ttl * 0.2, t);
 	ocf_lease_release(c, &a->lease);	/* then revoke: etcd may hang */
 }
 
@@ -413,7 +414,7 @@ ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
 		serve(c, a, m, what, t);
 		break;
 	case OCF_ARB_STAND_DOWN:
-		stand_down(c, m, what, t);
+		stand_down(c, m, what, c->lease_ttl * 0.2, t);
 		break;
 	case OCF_ARB_ACQUIRE:
 		if (!acquire(c, a, me, &kv))

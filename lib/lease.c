@@ -19,6 +19,7 @@
 
 #define FENCE_AT (2.0 / 3.0)	/* of LEASE_TTL since the last good send */
 #define DOWN_BY 0.9		/* ... the gateway is down by then */
+#define OVERDUE_AT 0.75		/* the watcher fences for a stalled keeper */
 #define NAP 0.25		/* seconds: the longest the keeper sleeps */
 
 static double
@@ -212,8 +213,17 @@ ocf_lease_ended(struct ocf_lease *l, char *why, size_t len)
 int
 ocf_lease_overdue(const struct ocf_config *c, const struct ocf_lease *l)
 {
+	/* a little after the keeper's own fence, which goes first */
 	return l->keeper > 0 &&
-	    ocf_uptime() >= sent_of(l) + c->lease_ttl * FENCE_AT;
+	    ocf_uptime() >= sent_of(l) + c->lease_ttl * OVERDUE_AT;
+}
+
+double
+ocf_lease_left(const struct ocf_config *c, const struct ocf_lease *l)
+{
+	if (l->sent_us == NULL)
+		return -1;
+	return sent_of(l) + c->lease_ttl * DOWN_BY - ocf_uptime();
 }
 
 void

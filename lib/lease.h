@@ -43,9 +43,13 @@ int ocf_lease_keep(const struct ocf_config *c, struct ocf_lease *l,
  * keeps the lease, -1 when there is none */
 int ocf_lease_ended(struct ocf_lease *l, char *why, size_t len);
 
-/* 1 when the keeper has not renewed for LEASE_TTL * 2/3: stalled (a
- * SIGSTOP) or cut off and about to fence; the caller fences */
+/* 1 when the keeper has not renewed for LEASE_TTL * 3/4, past its own
+ * fence at 2/3: stalled (a SIGSTOP), or fencing; the caller fences */
 int ocf_lease_overdue(const struct ocf_config *c, const struct ocf_lease *l);
+
+/* seconds left until the gateway must be down (LEASE_TTL * 0.9 after the
+ * last renewal sent), -1 when there is no keeper */
+double ocf_lease_left(const struct ocf_config *c, const struct ocf_lease *l);
 
 /* stop the keeper (no fence: the caller has stopped the gateway or is
  * about to); the lease runs out unless revoked */
