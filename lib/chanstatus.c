@@ -60,6 +60,7 @@ account(struct ocf_chan_status *cs, const char *channel, json_t *a)
 	up = is_connected(a);
 	cs->total++;
 	cs->connected += up;
+	cs->running += json_is_true(json_object_get(a, "running"));
 	if (cs->kept == OCF_CHAN_MAX)
 		return;
 	k = &cs->acc[cs->kept++];
@@ -71,6 +72,7 @@ account(struct ocf_chan_status *cs, const char *channel, json_t *a)
 	copy(k->last_error, sizeof(k->last_error),
 	    json_string_value(json_object_get(a, "lastError")));
 	k->connected = up;
+	k->running = json_is_true(json_object_get(a, "running"));
 }
 
 int

@@ -407,14 +407,15 @@ channels_ready(const struct ocf_config *c, double timeout, int *warned,
 
 	if (c->ready_check == OCF_READY_READYZ)
 		return 1;
-	ocf_config_probe(c, c->gateway_url, timeout, &o);
-	if (c->gateway_token_file[0] != '\0')
-		o.token_file = c->gateway_token_file;
-	ocf_chan_probe(&o, &r);
+	ocf_chan_probe(ocf_config_rpc(c, timeout, &o), &r);
 	if (r.rpc == OCF_RPC_ABSENT || r.rpc == OCF_RPC_DENIED) {
-		if (c->ready_check == OCF_READY_CHANNELS) {
-			snprintf(err, errlen, "READY_CHECK=channels: %s",
-			    r.reason);
+		/* a hot standby's channels are started over the RPC: no
+		 * fallback to /readyz for it */
+		if (c->ready_check == OCF_READY_CHANNELS ||
+		    c->standby_mode == OCF_STANDBY_HOT) {
+			snprintf(err, errlen, "%s: %s", c->ready_check ==
+			    OCF_READY_CHANNELS ? "READY_CHECK=channels" :
+			    "STANDBY_MODE=hot", r.reason);
 			return -1;
 		}
 		ocf_warn("channels not checked, ready by /readyz alone: %s",
@@ -438,9 +439,10 @@ channels_ready(const struct ocf_config *c, double timeout, int *warned,
 	return 0;
 }
 
-int
-ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
-    double timeout, char *err, size_t errlen)
+/* channels: past /readyz, READY_CHECK's check of the channels too */
+static int
+wait_ready(const struct ocf_config *c, struct ocf_state *s, double timeout,
+    int channels, char *err, size_t errlen)
 {
 	double deadline = ocf_mono() + timeout, step = 0.1;
 	struct ocf_probe_result r;
@@ -458,8 +460,8 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 			break;
 		o.timeout = left < c->probe_timeout ? left : c->probe_timeout;
 		if (ocf_probe(&o, &r) == OCF_OK) {
-			ch = channels_ready(c, o.timeout, &warned, why,
-			    sizeof(why), err, errlen);
+			ch = !channels ? 1 : channels_ready(c, o.timeout,
+			    &warned, why, sizeof(why), err, errlen);
 			if (ch != 0)
 				return ch == 1 ? 0 : -1;
 		} else if (o.timeout >= c->probe_timeout / 2 || why[0] == 'n') {
@@ -480,4 +482,18 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 	}
 	snprintf(err, errlen, "gateway not ready after %gs: %s", timeout, why);
 	return -1;
+}
+
+int
+ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
+    double timeout, char *err, size_t errlen)
+{
+	return wait_ready(c, s, timeout, 1, err, errlen);
+}
+
+int
+ocf_gateway_wait_up(const struct ocf_config *c, struct ocf_state *s,
+    double timeout, char *err, size_t errlen)
+{
+	return wait_ready(c, s, timeout, 0, err, errlen);
 }

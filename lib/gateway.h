@@ -50,6 +50,11 @@ int ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s,
 int ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
     double timeout, char *err, size_t errlen);
 
+/* the same for /readyz alone, channels or not: a hot standby's gateway,
+ * whose channels are held down (hot.h) */
+int ocf_gateway_wait_up(const struct ocf_config *c, struct ocf_state *s,
+    double timeout, char *err, size_t errlen);
+
 /* the leader pid of a process group marked for this state dir and owned
  * by root, us or OPENCLAW_USER, or 0 */
 pid_t ocf_gateway_find_marked(const struct ocf_config *c);

@@ -71,6 +71,8 @@ static const struct field fields[] = {
 	FLD("DEMOTE_OK", F_LONG, demoted[0]),
 	FLD("DEMOTE_WARNING", F_LONG, demoted[1]),
 	FLD("DEMOTE_CRITICAL", F_LONG, demoted[2]),
+	FLD("HOT_FENCE", F_STR, hot_fence),
+	FLD("HOT_GATEWAY", F_STR, hot_gateway),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 /* the parser marks each key seen in a 64-bit mask, VERSION last */

@@ -62,6 +62,15 @@ struct ocf_state {
 	/* PROMOTE_OK ... DEMOTE_CRITICAL: transitions by kind and result,
 	 * for the metrics' counters: [0] ok, [1] warning, [2] critical */
 	long promoted[3], demoted[3];
+	/*
+	 * STANDBY_MODE=hot (hot.h): HOT_FENCE, what ocf wrote into the
+	 * gateway's openclaw.json to hold its channels down across a start
+	 * and has not undone yet ("irc/default:n ..."); HOT_GATEWAY, the hot
+	 * gateway as last seen: "held" (runs, channels down), "serving",
+	 * "stopped", or "" (cold mode)
+	 */
+	char hot_fence[512];		/* HOT_FENCE */
+	char hot_gateway[16];		/* HOT_GATEWAY */
 };
 
 void ocf_state_init(struct ocf_state *s);
