@@ -298,6 +298,32 @@ ocf_gateway_adopt(const struct ocf_config *c, struct ocf_state *s)
 }
 
 int
+ocf_gateway_adopt_held(const struct ocf_config *c, struct ocf_state *s)
+{
+	struct ocf_probe_result r;
+	struct ocf_probe_opts o;
+	unsigned long long start;
+	pid_t pg;
+	int v;
+
+	if (!use_cmd(c) || (pg = ocf_gateway_find_marked(c)) <= 0)
+		return 0;
+	v = ocf_probe(ocf_config_probe(c, c->gateway_url, c->probe_timeout,
+	    &o), &r);
+	/* live, past its start, not draining: only channels may fail */
+	if (!(v == OCF_OK || (v == OCF_WARNING && r.live &&
+	    strstr(r.failing, "startup") == NULL &&
+	    strstr(r.failing, "draining") == NULL)) ||
+	    ocf_proc_start_time(pg, &start) == -1)
+		return 0;
+	ocf_notice("adopting the hot gateway already running: process group "
+	    "%ld", (long)pg);
+	s->gateway_pid = pg;
+	s->gateway_start = start;
+	return 1;
+}
+
+int
 ocf_gateway_present(const struct ocf_config *c, struct ocf_state *s)
 {
 	/*
@@ -439,10 +465,9 @@ channels_ready(const struct ocf_config *c, double timeout, int *warned,
 	return 0;
 }
 
-/* channels: past /readyz, READY_CHECK's check of the channels too */
-static int
-wait_ready(const struct ocf_config *c, struct ocf_state *s, double timeout,
-    int channels, char *err, size_t errlen)
+int
+ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
+    double timeout, char *err, size_t errlen)
 {
 	double deadline = ocf_mono() + timeout, step = 0.1;
 	struct ocf_probe_result r;
@@ -460,8 +485,8 @@ wait_ready(const struct ocf_config *c, struct ocf_state *s, double timeout,
 			break;
 		o.timeout = left < c->probe_timeout ? left : c->probe_timeout;
 		if (ocf_probe(&o, &r) == OCF_OK) {
-			ch = !channels ? 1 : channels_ready(c, o.timeout,
-			    &warned, why, sizeof(why), err, errlen);
+			ch = channels_ready(c, o.timeout, &warned, why,
+			    sizeof(why), err, errlen);
 			if (ch != 0)
 				return ch == 1 ? 0 : -1;
 		} else if (o.timeout >= c->probe_timeout / 2 || why[0] == 'n') {
@@ -482,18 +507,4 @@ wait_ready(const struct ocf_config *c, struct ocf_state *s, double timeout,
 	}
 	snprintf(err, errlen, "gateway not ready after %gs: %s", timeout, why);
 	return -1;
-}
-
-int
-ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
-    double timeout, char *err, size_t errlen)
-{
-	return wait_ready(c, s, timeout, 1, err, errlen);
-}
-
-int
-ocf_gateway_wait_up(const struct ocf_config *c, struct ocf_state *s,
-    double timeout, char *err, size_t errlen)
-{
-	return wait_ready(c, s, timeout, 0, err, errlen);
 }

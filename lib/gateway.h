@@ -33,6 +33,11 @@ int ocf_gateway_running(const struct ocf_config *c, struct ocf_state *s);
  */
 int ocf_gateway_adopt(const struct ocf_config *c, struct ocf_state *s);
 
+/* the same for a hot standby's gateway (hot.h), whose /readyz is 503
+ * naming the channels it holds down: adopted when it is live, past its
+ * start and not draining */
+int ocf_gateway_adopt_held(const struct ocf_config *c, struct ocf_state *s);
+
 /* 1 when anything of a gateway may be left: running, or processes that
  * carry our mark (helpers of a dead leader, an unrecorded or draining
  * gateway) */
@@ -48,11 +53,6 @@ int ocf_gateway_stop(const struct ocf_config *c, struct ocf_state *s,
 /* poll GATEWAY_URL until it answers ready or timeout seconds pass, or
  * (GATEWAY_CMD) the group dies.  0 ready, -1 with err */
 int ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
-    double timeout, char *err, size_t errlen);
-
-/* the same for /readyz alone, channels or not: a hot standby's gateway,
- * whose channels are held down (hot.h) */
-int ocf_gateway_wait_up(const struct ocf_config *c, struct ocf_state *s,
     double timeout, char *err, size_t errlen);
 
 /* the leader pid of a process group marked for this state dir and owned

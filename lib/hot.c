@@ -17,6 +17,7 @@
 #include "config.h"
 #include "exitcode.h"
 #include "fence.h"
+#include "gateway.h"
 #include "gwrpc.h"
 #include "hot.h"
 #include "json.h"
@@ -369,13 +370,42 @@ int
 ocf_hot_look(const struct ocf_config *c, double timeout,
     struct ocf_hot_channels *h, char *err, size_t errlen)
 {
-	struct ocf_chan_result cr;
+	static struct ocf_chan_result cr;
 
 	memset(h, 0, sizeof(*h));
 	if (status(c, timeout, &cr, err, errlen) == -1)
-		return -1;
+		return cr.rpc == OCF_RPC_ABSENT || cr.rpc == OCF_RPC_DENIED ?
+		    -2 : -1;
 	tally(&cr.cs, h);
 	return 0;
+}
+
+int
+ocf_hot_wait(const struct ocf_config *c, struct ocf_state *s, double timeout,
+    char *err, size_t errlen)
+{
+	double deadline = ocf_mono() + timeout, step = 0.05, left;
+	struct ocf_hot_channels h;
+	int rc;
+
+	for (;;) {
+		left = deadline - ocf_mono();
+		rc = ocf_hot_look(c, left < c->probe_timeout && left > 0.1 ?
+		    left : c->probe_timeout, &h, err, errlen);
+		if (rc == 0 || rc == -2)
+			return rc == 0 ? 0 : -1;
+		if (!ocf_gateway_running(c, s)) {
+			snprintf(err, errlen, "the gateway is gone (see %s)",
+			    c->gateway_cmd[0] != '\0' ? "STATE_DIR/gateway.log" :
+			    "its unit's journal");
+			return -1;
+		}
+		if (ocf_mono() >= deadline)
+			return -1;	/* err: the last look's */
+		ocf_sleep(step);
+		if (step < 0.5)
+			step *= 1.5;
+	}
 }
 
 int

@@ -94,8 +94,19 @@ int ocf_hot_serve(const struct ocf_config *c, struct ocf_hot_channels *h,
     char *err, size_t errlen);
 
 /* one look at the channels (channels.status): 0 with h filled, -1 with
- * err when the RPC did not answer it */
+ * err when the RPC did not answer it, -2 when it answered that it is off
+ * or refuses us (404, 401, 403: waiting will not help) */
 int ocf_hot_look(const struct ocf_config *c, double timeout,
     struct ocf_hot_channels *h, char *err, size_t errlen);
+
+/*
+ * Wait up to timeout seconds for the running gateway's admin RPC to
+ * answer channels.status (a gateway the watcher has just started may
+ * still be booting; /readyz says 503 while channels are held down).  0,
+ * -1 with err (no answer in time, an RPC that is off or refuses us, or
+ * the gateway gone).
+ */
+int ocf_hot_wait(const struct ocf_config *c, struct ocf_state *s,
+    double timeout, char *err, size_t errlen);
 
 #endif

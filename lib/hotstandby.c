@@ -29,7 +29,8 @@ ocf_hot_observe(const struct ocf_config *c, struct ocf_state *s,
 	char err[OCF_ERRLEN];
 
 	f->hot = 1;
-	f->hot_running = ocf_gateway_running(c, s) || ocf_gateway_adopt(c, s);
+	f->hot_running = ocf_gateway_running(c, s) ||
+	    ocf_gateway_adopt_held(c, s);
 	if (!f->hot_running) {
 		mark(s, "stopped");
 		return;
@@ -94,7 +95,7 @@ start(const struct ocf_config *c, struct ocf_txn *x, char *msg, size_t len)
 	struct ocf_state *s = &x->s;
 	char err[OCF_ERRLEN];
 
-	if (ocf_gateway_running(c, s) || ocf_gateway_adopt(c, s))
+	if (ocf_gateway_running(c, s) || ocf_gateway_adopt_held(c, s))
 		return ocf_status_set(&(int){ 0 }, msg, len, OCF_OK,
 		    "hot standby: the gateway runs already");
 	fence(c, x);

@@ -210,6 +210,15 @@ is_hot(const struct ocf_config *c)
 	return c->standby_mode == OCF_STANDBY_HOT;
 }
 
+/* a gateway that runs unrecorded, taken as ours: a hot one answers
+ * /readyz 503 while its channels are held down */
+static int
+adopt(const struct ocf_config *c, struct ocf_state *s)
+{
+	return is_hot(c) ? ocf_gateway_adopt_held(c, s) :
+	    ocf_gateway_adopt(c, s);
+}
+
 static void
 hot_mark(const struct ocf_config *c, struct ocf_state *s, const char *what)
 {
@@ -228,8 +237,7 @@ hot_keep(const struct ocf_config *c, struct ocf_state *s)
 	struct ocf_hot_channels h;
 	char err[OCF_ERRLEN];
 
-	if (!is_hot(c) || !(ocf_gateway_running(c, s) ||
-	    ocf_gateway_adopt(c, s)))
+	if (!is_hot(c) || !(ocf_gateway_running(c, s) || adopt(c, s)))
 		return -1;
 	if (ocf_hot_hold(c, c->stop_timeout, &h, err, sizeof(err)) == -1) {
 		ocf_warn("hot: unable to hold the channels down (%s): stopping "
@@ -258,9 +266,9 @@ hot_serve(const struct ocf_config *c, struct ocf_txn *x, double timeout,
 	char why[OCF_ERRLEN];
 
 	ocf_info("hot: starting the channels of the running gateway");
-	if (ocf_gateway_wait_up(c, s, timeout, err, errlen) == -1)
-		return -1;
-	if (ocf_hot_unfence(c, s, 1, why, sizeof(why)) == -1 ||
+	/* its /readyz is 503 while the channels are held: the RPC it is */
+	if (ocf_hot_wait(c, s, timeout, why, sizeof(why)) == -1 ||
+	    ocf_hot_unfence(c, s, 1, why, sizeof(why)) == -1 ||
 	    ocf_hot_serve(c, &h, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "STANDBY_MODE=hot: unable to start the "
 		    "channels: %.400s", why);
@@ -283,7 +291,7 @@ hot_standby_again(const struct ocf_config *c, struct ocf_txn *x,
 	struct ocf_hot_channels h;
 	char err[OCF_ERRLEN];
 
-	if (!(ocf_gateway_running(c, s) || ocf_gateway_adopt(c, s))) {
+	if (!(ocf_gateway_running(c, s) || adopt(c, s))) {
 		hot_mark(c, s, "stopped");
 		result(t, OCF_OK, "already standby");
 	} else if (ocf_hot_hold(c, c->stop_timeout, &h, err,
@@ -348,7 +356,7 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	/* after an interrupted demotion the gateway may be draining away:
 	 * it is stopped and started afresh, never adopted */
 	running = (is_hot(c) || strcmp(s->transition, "demote") != 0) &&
-	    (ocf_gateway_running(c, s) || (adopted = ocf_gateway_adopt(c, s)));
+	    (ocf_gateway_running(c, s) || (adopted = adopt(c, s)));
 	if (s->role == OCF_ROLE_ACTIVE && running && s->transition[0] == '\0' &&
 	    answers(c, c->gateway_url, c->probe_timeout) == OCF_OK) {
 		if (adopted)
