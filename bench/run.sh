@@ -21,11 +21,17 @@
 #   5. workspace sync (bench/sync.sh): merge + push of a 10,000-file
 #      workspace with 100 changed files on each side, ocf-sync push against
 #      git pull --no-rebase && git push, median of BENCH_SYNC_RUNS [3].
+#   6. reachable again (bench/join.sh): kill -9 of a real primary -> the
+#      standby's bot JOIN in its IRC channel, seed defaults, STANDBY_MODE
+#      cold against hot in the same run, with the decision and /readyz
+#      beside it; and what a hot standby's idle gateway holds in RAM.
+#      Real gateways: several minutes.  BENCH_JOIN=0 skips it.
 #
 # Benchmarks print numbers: this fails only on errors, never on timing.
 #   OCF_BIN      the built tools [../build]
 #   BENCH_RUNS   runs of the detection measure [5]
 #   BENCH_N      checks of the cost and flaky measures [1000]
+#   BENCH_JOIN   0: skip measure 6 [1]
 
 set -u
 prog=bench
@@ -438,6 +444,15 @@ fl_runs=$(grep ' -> ' "$tmp/flaky-bash.log" | awk '
 sync_row=$(OCF_BIN=$OCF_BIN sh "$root/bench/sync.sh") || die 'the sync bench failed'
 took
 
+# --- 6. reachable again: the bot's JOIN, cold vs hot (bench/join.sh) -------------
+
+if [ "${BENCH_JOIN:-1}" = 0 ]; then
+	join_rows='| 6. kill -9 primary -> standby bot JOIN (IRC), cold vs hot | skipped: BENCH_JOIN=0 | - | - |'
+else
+	join_rows=$(OCF_BIN=$OCF_BIN sh "$root/bench/join.sh") || die 'the join bench failed'
+fi
+took
+
 # --- the table ---------------------------------------------------------------------
 
 mb() {
@@ -465,6 +480,7 @@ ocf bench: ocf-watch vs a bash health-monitor.sh loop (bench/seed-monitor.sh), o
 | 3. one check from a shell, wall, median of 50 | $(ms "$os_curl") (curl -sf) | $(ms "$os_ocf") (ocf-probe) | $(ratio "$os_curl" "$os_ocf") |
 | 4. promotions, flaky primary, 20 % dropped, seed 42 | $fl_bash_p in $fl_bash_n checks ($fl_bash_d demotions) | $fl_ocf_p in $fl_ocf_n checks ($fl_ocf_d demotions, latched: $fl_ocf_latched) | $(ratio "$fl_bash_p" "$fl_ocf_p") |
 $sync_row
+$join_rows
 
 Settings: 1. CHECK_INTERVAL=1 FAIL_THRESHOLD=3 for both, ocf FAST_INTERVAL=0.2; the
 primary (ocf-testsrv) is SIGKILLed at $RUNS offsets spread over the check cycle, the
@@ -483,5 +499,12 @@ FLAP_MAX=4, RISE_THRESHOLD=3; the bash loop demotes on the first good answer.
 path that moved on by 100 changed files while the workspace changed 100 others;
 ocf-sync push (commit, refused push, fetch, merge, push) against git add -A, git
 commit, git pull --no-rebase, git push; the same histories, alternating order.
+6. the columns are STANDBY_MODE=cold and =hot here, one run each: the real
+gateway (openclaw 2026.9.6) as primary and standby, each with its IRC channel on
+a loopback ngircd; a client in both channels (ocf-ircwatch) logs the standby's
+bot JOIN, the time users can reach the assistant again.  ocf-watch with the
+seed's defaults (CHECK_INTERVAL=10, FAIL_THRESHOLD=3, FAST_INTERVAL=2,
+PROBE_TIMEOUT=5); the primary's whole process group SIGKILLed 5 s after a
+check, in both runs; times after the kill.  The load of the machine: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the end.
 Total time: $(($(date +%s) - started)) s.
 EOF
