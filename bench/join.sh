@@ -47,6 +47,7 @@ for t in ocf-watch ocf-demote ocf-probe ocf-ircwatch; do
 done
 # shellcheck source=scripts/common.sh
 . "$root/scripts/common.sh"
+# shellcheck disable=SC2119 # no names of its own to add
 ocf_scrub_env || die "'ocf-probe --print-config' does not list the keys"
 for k in $(env | sed -n 's/^\(OPENCLAW_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	unset "$k"
@@ -136,13 +137,13 @@ irc_up() {
 { detached ircd ngircd -n -f "$tmp/ircd/ngircd.conf" && wait_until 10 irc_up; } ||
 	die "ngircd did not start (see $tmp/ircd.log)"
 : >"$irclog"
-detached ircwatch ocf-ircwatch -n benchwatch -l "$irclog" -p "$I" -t 7200 \
+detached ircwatch ocf-ircwatch -n benchwat -l "$irclog" -p "$I" -t 7200 \
     '#primary' '#standby' || die 'ocf-ircwatch did not start'
-wait_until 10 irc_join_time "$irclog" benchwatch >/dev/null ||
+wait_until 10 irc_join_time "$irclog" benchwat >/dev/null ||
 	die 'the IRC client did not join'
 
-{ irc_gateway_home "$template" "$tmp/primary-home" "$I" primarybot '#primary' &&
-    irc_gateway_home "$template" "$tmp/standby-home" "$I" standbybot '#standby'; } ||
+{ irc_gateway_home "$template" "$tmp/primary-home" "$I" primbot '#primary' &&
+    irc_gateway_home "$template" "$tmp/standby-home" "$I" stbybot '#standby'; } ||
 	die 'unable to set up the gateway homes'
 gw_cmd() {	# NAME PORT
 	printf '/usr/bin/env PATH=%s:/usr/local/bin:/usr/bin:/bin HOME=%s OPENCLAW_NO_AUTO_UPDATE=1 OPENCLAW_DISABLE_BONJOUR=1 openclaw gateway run --port %s --bind loopback\n' \
@@ -159,7 +160,7 @@ primary_up() {
 	detached primary $(gw_cmd primary "$P") || die 'the primary did not start'
 	wait_until "$LONG" primary_ready ||
 		die "the primary was not ready within $LONG s (see $tmp/primary.log)"
-	wait_until "$LONG" irc_join_time "$irclog" primarybot "$(secs "$_pu_t")" >/dev/null ||
+	wait_until "$LONG" irc_join_time "$irclog" primbot "$(secs "$_pu_t")" >/dev/null ||
 		die "the primary's bot did not join within $LONG s"
 	say "   primary up: $(secs $(($(ms_now) - _pu_t))) s to ready and its bot in #primary"
 }
@@ -210,7 +211,7 @@ run() {
 	_end=$((_t0 + LONG * 1000))
 	while [ "$(ms_now)" -lt "$_end" ]; do
 		[ -n "$READY" ] || ! standby_ready || READY=$(($(ms_now) - _t0))
-		if [ -z "$JOIN" ] && _j=$(irc_join_time "$irclog" standbybot "$(secs "$_t0")"); then
+		if [ -z "$JOIN" ] && _j=$(irc_join_time "$irclog" stbybot "$(secs "$_t0")"); then
 			JOIN=$(awk -v j="$_j" -v t="$_t0" 'BEGIN { printf "%d", j * 1000 - t }')
 		fi
 		[ -z "$READY" ] || [ -z "$JOIN" ] || break

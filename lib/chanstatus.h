@@ -16,8 +16,9 @@ struct ocf_chan_account {
 	char channel[64];	/* "irc" */
 	char account[64];	/* "default" */
 	int connected;		/* connected, running, lifecycle ready */
-	int running;		/* "running":true: started, connected or
-				 * not yet (a hot standby stops these) */
+	int running;		/* connected, or "running":true: started
+				 * and not yet connected (a hot standby
+				 * stops these) */
 	char lifecycle[32];	/* "ready", "recovering", ... or "" */
 	char last_error[256];	/* "" when none */
 };

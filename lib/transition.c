@@ -474,7 +474,7 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	s->last_error[0] = '\0';
 	ocf_notice("demoting (was %s)", ocf_role_name(old));
 	mark(&x, "demote");
-	if ((kept = hot_keep(c, s) == 0)) {
+	if ((kept = (hot_keep(c, s) == 0))) {
 		rc = 0;
 	} else if ((rc = ocf_gateway_stop(c, s, err, sizeof(err))) == -1) {
 		result(t, OCF_CRITICAL, "demotion failed: %s", err);

@@ -100,6 +100,7 @@ test_ok "the gateway's openclaw.json has its channels as before" \
 sleep 10
 test_ok "no JOIN of the standby's bot, 10 s after it was held" \
 	test "$(irc_time ocfwatch JOIN ocfbot2)" = ''
+# shellcheck disable=SC2046 # two words
 set -- $(hot_rss)
 printf '# idle hot gateway: VmRSS %s MB over %s processes\n' \
 	$(($1 / 1024)) "$2"
@@ -161,12 +162,19 @@ wmark=$(wc -l <"$WLOG")
 for g in $(marked_pgids); do
 	kill -s KILL -- "-$g" 2>/dev/null
 done
+# restarting: the watcher logged, since wmark, that it starts the gateway
+restarting() {
+	sed -n "$((wmark + 1)),\$p" "$WLOG" |
+		grep -q 'the hot gateway is not running: starting it'
+}
+# held_again: another gateway than pg runs, its channels held
+held_again() {
+	[ "$(state_get GATEWAY_PID)" != "$pg" ] && state_is HOT_GATEWAY held
+}
 test_ok 'the watcher starts the hot gateway again' \
-	wait_until 60 eval 'sed -n "$((wmark + 1)),\$p" "$WLOG" |
-		grep -q "the hot gateway is not running: starting it"' || show_log
+	wait_until 60 restarting || show_log
 test_ok '... and holds its channels once it is ready' \
-	wait_until 400 eval '[ "$(state_get GATEWAY_PID)" != "$pg" ] &&
-		state_is HOT_GATEWAY held' || show_log
+	wait_until 400 held_again || show_log
 sleep 10
 test_ok "the restarted hot gateway's bot did not join" \
 	test "$(irc_time ocfwatch JOIN ocfbot2 "$mark")" = ''
