@@ -100,8 +100,8 @@ ratio() {
 	awk -v a="$1" -v t="$ARB_TTL" 'BEGIN { printf "%.2f x LEASE_TTL", a / 1000 / t }'
 }
 cat >&3 <<EOF
-| A1. ARBITER=etcd: holder killed -> another node serves, median of $RUNS | LEASE_TTL $ARB_TTL s | $k ms | $(ratio "$k") |
-| A2. ARBITER=etcd: holder cut off from etcd -> another serves, median of $RUNS | LEASE_TTL $ARB_TTL s | $c ms | $(ratio "$c") |
-| A3. ARBITER=etcd: failback handover gap (no gateway answers), median of $((RUNS * 2)) | - | $g ms | overlap: $overlap of $samples samples at 50 ms |
+| 7a. ARBITER=etcd: holder killed -> another node serves, median of $RUNS | LEASE_TTL $ARB_TTL s | $k ms | $(ratio "$k") |
+| 7b. ARBITER=etcd: holder cut off from etcd -> another serves, median of $RUNS | LEASE_TTL $ARB_TTL s | $c ms | $(ratio "$c") |
+| 7c. ARBITER=etcd: failback handover gap (no gateway answers), median of $((RUNS * 2)) | - | $g ms | overlap: $overlap of $samples samples at 50 ms |
 EOF
 test_done >/dev/null

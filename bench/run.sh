@@ -35,7 +35,12 @@
 #   5. workspace sync (bench/sync.sh): merge + push of a 10,000-file
 #      workspace with 100 changed files on each side, ocf-sync push against
 #      git pull --no-rebase && git push, median of BENCH_SYNC_RUNS [3].
-#   6. the etcd arbiter (bench/arbiter.sh): failover time against
+#   6. reachable again (bench/join.sh): kill -9 of a real primary -> the
+#      standby's bot JOIN in its IRC channel, seed defaults, STANDBY_MODE
+#      cold against hot in the same run, with the decision and /readyz
+#      beside it; and what a hot standby's idle gateway holds in RAM.
+#      Real gateways: several minutes.  BENCH_JOIN=0 skips it.
+#   7. the etcd arbiter (bench/arbiter.sh): failover time against
 #      LEASE_TTL when the holder dies or is cut off, and the failback
 #      handover's gap, on a real 3-member etcd in network namespaces.
 #
@@ -43,6 +48,7 @@
 #   OCF_BIN      the built tools [../build]
 #   BENCH_RUNS   runs of the detection measure [5]
 #   BENCH_N      checks of the cost and flaky measures [1000]
+#   BENCH_JOIN   0: skip measure 6 [1]
 
 set -u
 prog=bench
@@ -503,13 +509,22 @@ took
 sync_row=$(OCF_BIN=$OCF_BIN sh "$root/bench/sync.sh") || die 'the sync bench failed'
 took
 
-# --- 6. the etcd arbiter (bench/arbiter.sh; root, etcd) -----------------------------
+# --- 6. reachable again: the bot's JOIN, cold vs hot (bench/join.sh) -------------
+
+if [ "${BENCH_JOIN:-1}" = 0 ]; then
+	join_rows='| 6. kill -9 primary -> standby bot JOIN (IRC), cold vs hot | skipped: BENCH_JOIN=0 | - | - |'
+else
+	join_rows=$(OCF_BIN=$OCF_BIN sh "$root/bench/join.sh") || die 'the join bench failed'
+fi
+took
+
+# --- 7. the etcd arbiter (bench/arbiter.sh; root, etcd) -----------------------------
 
 if [ "$(id -u)" = 0 ] && command -v etcd >/dev/null 2>&1; then
 	arb_rows=$(OCF_BIN=$OCF_BIN sh "$root/bench/arbiter.sh") ||
 		die 'the arbiter bench failed'
 else
-	arb_rows='| A. ARBITER=etcd | - | not measured: needs root and etcd | - |'
+	arb_rows="| 7. ARBITER=etcd | - | not measured: needs root and etcd | - |"
 fi
 took
 
@@ -542,6 +557,7 @@ ocf bench: ocf-watch vs a bash health-monitor.sh loop (bench/seed-monitor.sh), o
 | 4a. false promotions, cut-off standby: its link loses those checks, witnesses with them | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4: the same input) | ocf-watch with WITNESS_URLS: $wc_p in $wc_n checks ($wc_a witness requests, $wc_r answered; $wc_c cut-off streaks; latched: $wc_l) | - |
 | 4b. promotions, the same flaky primary, witnesses healthy | ocf-watch without WITNESS_URLS: $fl_ocf_p (row 4) | ocf-watch with WITNESS_URLS: $wh_p in $wh_n checks ($wh_a witness requests, $wh_r answered; $wh_c cut-off streaks; latched: $wh_l) | - |
 $sync_row
+$join_rows
 $arb_rows
 
 Settings: 1. CHECK_INTERVAL=1 FAIL_THRESHOLD=3 for both, ocf FAST_INTERVAL=0.2; the
@@ -568,5 +584,12 @@ check that asks the witnesses takes a little longer (a child process and a GET).
 path that moved on by 100 changed files while the workspace changed 100 others;
 ocf-sync push (commit, refused push, fetch, merge, push) against git add -A, git
 commit, git pull --no-rebase, git push; the same histories, alternating order.
+6. the columns are STANDBY_MODE=cold and =hot here, one run each: the real
+gateway (openclaw 2026.9.6) as primary and standby, each with its IRC channel on
+a loopback ngircd; a client in both channels (ocf-ircwatch) logs the standby's
+bot JOIN, the time users can reach the assistant again.  ocf-watch with the
+seed's defaults (CHECK_INTERVAL=10, FAIL_THRESHOLD=3, FAST_INTERVAL=2,
+PROBE_TIMEOUT=5); the primary's whole process group SIGKILLed 5 s after a
+check, in both runs; times after the kill.  The load of the machine: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the end.
 Total time: $(($(date +%s) - started)) s.
 EOF

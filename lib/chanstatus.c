@@ -52,7 +52,7 @@ static void
 account(struct ocf_chan_status *cs, const char *channel, json_t *a)
 {
 	struct ocf_chan_account *k;
-	int up;
+	int up, run;
 
 	if (!json_is_object(a) || is_false(a, "enabled") ||
 	    is_false(a, "configured"))
@@ -60,6 +60,9 @@ account(struct ocf_chan_status *cs, const char *channel, json_t *a)
 	up = is_connected(a);
 	cs->total++;
 	cs->connected += up;
+	/* up, or started and not yet (or no longer) connected */
+	run = up || json_is_true(json_object_get(a, "running"));
+	cs->running += run;
 	if (cs->kept == OCF_CHAN_MAX)
 		return;
 	k = &cs->acc[cs->kept++];
@@ -71,6 +74,7 @@ account(struct ocf_chan_status *cs, const char *channel, json_t *a)
 	copy(k->last_error, sizeof(k->last_error),
 	    json_string_value(json_object_get(a, "lastError")));
 	k->connected = up;
+	k->running = run;
 }
 
 int

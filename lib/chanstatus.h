@@ -16,6 +16,9 @@ struct ocf_chan_account {
 	char channel[64];	/* "irc" */
 	char account[64];	/* "default" */
 	int connected;		/* connected, running, lifecycle ready */
+	int running;		/* connected, or "running":true: started
+				 * and not yet connected (a hot standby
+				 * stops these) */
 	char lifecycle[32];	/* "ready", "recovering", ... or "" */
 	char last_error[256];	/* "" when none */
 };
@@ -23,6 +26,7 @@ struct ocf_chan_account {
 struct ocf_chan_status {
 	int total;		/* enabled and configured accounts */
 	int connected;		/* of those, connected */
+	int running;		/* of those, running (connected or not) */
 	int kept;		/* entries of acc[] filled */
 	struct ocf_chan_account acc[OCF_CHAN_MAX];
 };

@@ -64,6 +64,7 @@ static const char *const notify_format_words[] = {
 static const char *const ready_check_words[] = {
 	"auto", "channels", "readyz", NULL
 };
+static const char *const standby_mode_words[] = { "cold", "hot", NULL };
 
 static const char *const arbiter_words[] = { "none", "etcd", NULL };
 
@@ -73,6 +74,7 @@ _Static_assert(sizeof(enum ocf_failback) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_notify_format) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_ready_check) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum ocf_arbiter_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum ocf_standby_mode) == sizeof(int), "enum size");
 
 #define FIELD(m) offsetof(struct ocf_config, m), \
 	sizeof(((struct ocf_config *)0)->m)
@@ -144,6 +146,13 @@ static const struct key keys[] = {
 	STR("GATEWAY_TOKEN_FILE", T_STR, gateway_token_file, "",
 	    "file holding the local gateway's token for its admin RPC "
 	    "(empty: TOKEN_FILE)"),
+	ENUM("STANDBY_MODE", standby_mode, standby_mode_words, "cold",
+	    "cold: the standby's gateway is stopped; hot: it runs with its "
+	    "channels held down, and a promotion starts the channels"),
+	STR("GATEWAY_CONFIG", T_STR, gateway_config, "",
+	    "the local gateway's openclaw.json, where STANDBY_MODE=hot holds "
+	    "the channels down across a start (empty: "
+	    "~OPENCLAW_USER/.openclaw/openclaw.json)"),
 	STR("WORKSPACE", T_STR, workspace,
 	    "/home/openclaw/.openclaw/workspace",
 	    "git checkout synced on promotion and demotion"),
@@ -840,6 +849,11 @@ ocf_config_finish(struct ocf_config *c, int need_primary, char *err,
 	if (c->etcd_prefix[0] != '/')
 		return fail(err, errlen, "ETCD_PREFIX: '%s' does not start "
 		    "with '/'", c->etcd_prefix);
+	/* a hot standby is told from a serving node by its channels alone */
+	if (c->standby_mode == OCF_STANDBY_HOT &&
+	    c->ready_check == OCF_READY_READYZ)
+		return fail(err, errlen, "STANDBY_MODE=hot needs the channels "
+		    "checked: READY_CHECK must be channels or auto, not readyz");
 	return check_cmdline(c, err, errlen);
 }
 
@@ -968,5 +982,15 @@ ocf_config_probe(const struct ocf_config *c, const char *url, double timeout,
 	o->timeout = timeout;
 	o->ca_file = c->ca_file;
 	o->token_file = c->token_file;
+	return o;
+}
+
+struct ocf_probe_opts *
+ocf_config_rpc(const struct ocf_config *c, double timeout,
+    struct ocf_probe_opts *o)
+{
+	ocf_config_probe(c, c->gateway_url, timeout, o);
+	if (c->gateway_token_file[0] != '\0')
+		o->token_file = c->gateway_token_file;
 	return o;
 }

@@ -28,6 +28,7 @@ enum ocf_notify_format { OCF_NOTIFY_JSON, OCF_NOTIFY_SLACK, OCF_NOTIFY_DISCORD,
     OCF_NOTIFY_NTFY };
 enum ocf_ready_check { OCF_READY_AUTO, OCF_READY_CHANNELS, OCF_READY_READYZ };
 enum ocf_arbiter_kind { OCF_ARBITER_NONE, OCF_ARBITER_ETCD };
+enum ocf_standby_mode { OCF_STANDBY_COLD, OCF_STANDBY_HOT };
 
 struct ocf_config {
 	/* the primary; primary_url is derived by ocf_config_finish() */
@@ -59,6 +60,8 @@ struct ocf_config {
 	char openclaw_user[64];		/* OPENCLAW_USER; "" = do not switch */
 	enum ocf_ready_check ready_check; /* READY_CHECK: what "ready" means */
 	char gateway_token_file[1024];	/* GATEWAY_TOKEN_FILE: its admin RPC */
+	enum ocf_standby_mode standby_mode; /* STANDBY_MODE=cold|hot */
+	char gateway_config[1024];	/* GATEWAY_CONFIG: its openclaw.json */
 
 	/* sync */
 	char workspace[1024];		/* WORKSPACE: git checkout */
@@ -100,6 +103,11 @@ struct ocf_probe_opts;
  * configuration's CA file and token; returns o */
 struct ocf_probe_opts *ocf_config_probe(const struct ocf_config *c,
     const char *url, double timeout, struct ocf_probe_opts *o);
+
+/* the same for the local gateway's admin RPC: GATEWAY_URL with
+ * GATEWAY_TOKEN_FILE (TOKEN_FILE when that is empty) */
+struct ocf_probe_opts *ocf_config_rpc(const struct ocf_config *c,
+    double timeout, struct ocf_probe_opts *o);
 
 /* fill every field with its default */
 void ocf_config_defaults(struct ocf_config *c);

@@ -303,6 +303,32 @@ ocf_gateway_adopt(const struct ocf_config *c, struct ocf_state *s)
 }
 
 int
+ocf_gateway_adopt_held(const struct ocf_config *c, struct ocf_state *s)
+{
+	struct ocf_probe_result r;
+	struct ocf_probe_opts o;
+	unsigned long long start;
+	pid_t pg;
+	int v;
+
+	if (!use_cmd(c) || (pg = ocf_gateway_find_marked(c)) <= 0)
+		return 0;
+	v = ocf_probe(ocf_config_probe(c, c->gateway_url, c->probe_timeout,
+	    &o), &r);
+	/* live, past its start, not draining: only channels may fail */
+	if (!(v == OCF_OK || (v == OCF_WARNING && r.live &&
+	    strstr(r.failing, "startup") == NULL &&
+	    strstr(r.failing, "draining") == NULL)) ||
+	    ocf_proc_start_time(pg, &start) == -1)
+		return 0;
+	ocf_notice("adopting the hot gateway already running: process group "
+	    "%ld", (long)pg);
+	s->gateway_pid = pg;
+	s->gateway_start = start;
+	return 1;
+}
+
+int
 ocf_gateway_present(const struct ocf_config *c, struct ocf_state *s)
 {
 	/*
@@ -434,14 +460,15 @@ channels_ready(const struct ocf_config *c, double timeout, int *warned,
 
 	if (c->ready_check == OCF_READY_READYZ)
 		return 1;
-	ocf_config_probe(c, c->gateway_url, timeout, &o);
-	if (c->gateway_token_file[0] != '\0')
-		o.token_file = c->gateway_token_file;
-	ocf_chan_probe(&o, &r);
+	ocf_chan_probe(ocf_config_rpc(c, timeout, &o), &r);
 	if (r.rpc == OCF_RPC_ABSENT || r.rpc == OCF_RPC_DENIED) {
-		if (c->ready_check == OCF_READY_CHANNELS) {
-			snprintf(err, errlen, "READY_CHECK=channels: %s",
-			    r.reason);
+		/* a hot standby's channels are started over the RPC: no
+		 * fallback to /readyz for it */
+		if (c->ready_check == OCF_READY_CHANNELS ||
+		    c->standby_mode == OCF_STANDBY_HOT) {
+			snprintf(err, errlen, "%s: %s", c->ready_check ==
+			    OCF_READY_CHANNELS ? "READY_CHECK=channels" :
+			    "STANDBY_MODE=hot", r.reason);
 			return -1;
 		}
 		ocf_warn("channels not checked, ready by /readyz alone: %s",

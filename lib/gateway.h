@@ -33,6 +33,11 @@ int ocf_gateway_running(const struct ocf_config *c, struct ocf_state *s);
  */
 int ocf_gateway_adopt(const struct ocf_config *c, struct ocf_state *s);
 
+/* the same for a hot standby's gateway (hot.h), whose /readyz is 503
+ * naming the channels it holds down: adopted when it is live, past its
+ * start and not draining */
+int ocf_gateway_adopt_held(const struct ocf_config *c, struct ocf_state *s);
+
 /* 1 when anything of a gateway may be left: running, or processes that
  * carry our mark (helpers of a dead leader, an unrecorded or draining
  * gateway) */

@@ -74,6 +74,8 @@ static const struct field fields[] = {
 	FLD("LEADER", F_STR, leader),
 	FLD("TOKEN", F_LONG, token),
 	FLD("WITNESS", F_STR, witness),
+	FLD("HOT_FENCE", F_STR, hot_fence),
+	FLD("HOT_GATEWAY", F_STR, hot_gateway),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 /* the parser marks each key seen in a 64-bit mask, VERSION last */

@@ -68,6 +68,15 @@ struct ocf_state {
 	/* WITNESS: off (WITNESS_URLS empty), ok, or none: the last check
 	 * reached neither the primary nor a witness (witness.h) */
 	char witness[8];
+	/*
+	 * STANDBY_MODE=hot (hot.h): HOT_FENCE, what ocf wrote into the
+	 * gateway's openclaw.json to hold its channels down across a start
+	 * and has not undone yet ("irc/default:n ..."); HOT_GATEWAY, the hot
+	 * gateway as last seen: "held" (runs, channels down), "serving",
+	 * "stopped", or "" (cold mode)
+	 */
+	char hot_fence[512];		/* HOT_FENCE */
+	char hot_gateway[16];		/* HOT_GATEWAY */
 };
 
 void ocf_state_init(struct ocf_state *s);

@@ -129,6 +129,23 @@ when(double t, double now, char *buf, size_t len)
 	return buf;
 }
 
+/* STANDBY_MODE=hot: the gateway as the watcher last saw it */
+static const char *
+hot_words(const struct ocf_state *s)
+{
+	const char *w = s->hot_gateway;
+
+	if (strcmp(w, "held") == 0)
+		return "running, channels held down";
+	if (strcmp(w, "starting") == 0)
+		return "running, starting with its channels fenced";
+	if (strcmp(w, "serving") == 0)
+		return "running, channels started (active)";
+	if (strcmp(w, "stopped") == 0)
+		return "not running";
+	return "not seen yet";
+}
+
 static void
 print_text(const struct ocf_config *c, const struct status *st)
 {
@@ -167,6 +184,10 @@ print_text(const struct ocf_config *c, const struct status *st)
 	if (st->moving)
 		printf("in flight:       %s by process %ld\n", s->transition,
 		    s->transition_pid);
+	if (c->standby_mode == OCF_STANDBY_HOT || s->hot_gateway[0] != '\0')
+		printf("hot gateway:     %s%s%s\n", hot_words(s),
+		    s->hot_fence[0] != '\0' ? "; fenced in its file: " : "",
+		    s->hot_fence);
 	printf("maintenance:     %s\n", s->maintenance ? "on" : "off");
 	printf("flap breaker:    %s\n", s->latched ?
 	    "latched (ocf-watch --reset clears it)" : "not latched");
@@ -228,6 +249,10 @@ print_json(const struct ocf_config *c, const struct status *st)
 	    ocf_json_str(s->push, ev, sizeof(ev)), s->push_at);
 	printf("\"secrets\":{\"result\":%s,\"time\":%.3f}},",
 	    ocf_json_str(s->secrets, ev, sizeof(ev)), s->secrets_at);
+	printf("\"standby_mode\":\"%s\",\"hot_gateway\":%s,\"hot_fence\":%s,",
+	    c->standby_mode == OCF_STANDBY_HOT ? "hot" : "cold",
+	    ocf_json_str(s->hot_gateway, ev, sizeof(ev)),
+	    ocf_json_str(s->hot_fence, e, sizeof(e)));
 	printf("\"last_error\":%s,", ocf_json_str(s->last_error, e, sizeof(e)));
 	printf("\"watcher\":{\"alive\":%s,\"pid\":%ld,\"started\":%.3f}}\n",
 	    st->w.alive ? "true" : "false", st->w.alive ? st->w.pid : 0,

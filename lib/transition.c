@@ -7,6 +7,7 @@
 #include "gateway.h"
 #include "gitsync.h"
 #include "hooks.h"
+#include "hot.h"
 #include "log.h"
 #include "probe.h"
 #include "proc.h"
@@ -202,6 +203,122 @@ workspace_configured(const struct ocf_config *c)
 	return c->workspace[0] != '\0' && access(c->workspace, F_OK) == 0;
 }
 
+/* ---- STANDBY_MODE=hot (hot.h): the gateway stays, its channels go ---- */
+
+static int
+is_hot(const struct ocf_config *c)
+{
+	return c->standby_mode == OCF_STANDBY_HOT;
+}
+
+/* a gateway that runs unrecorded, taken as ours: a hot one answers
+ * /readyz 503 while its channels are held down */
+static int
+adopt(const struct ocf_config *c, struct ocf_state *s)
+{
+	return is_hot(c) ? ocf_gateway_adopt_held(c, s) :
+	    ocf_gateway_adopt(c, s);
+}
+
+static void
+hot_mark(const struct ocf_config *c, struct ocf_state *s, const char *what)
+{
+	snprintf(s->hot_gateway, sizeof(s->hot_gateway), "%s",
+	    is_hot(c) ? what : "");
+}
+
+/*
+ * Hot, instead of stopping the gateway: stop its channels and keep it.
+ * 0 held (the gateway keeps running), -1 not (cold mode, no gateway, or
+ * the hold failed: the caller stops the gateway, which holds them too).
+ */
+static int
+hot_keep(const struct ocf_config *c, struct ocf_state *s)
+{
+	struct ocf_hot_channels h;
+	char err[OCF_ERRLEN];
+
+	if (!is_hot(c) || !(ocf_gateway_running(c, s) || adopt(c, s)))
+		return -1;
+	if (ocf_hot_hold(c, c->stop_timeout, &h, err, sizeof(err)) == -1) {
+		ocf_warn("hot: unable to hold the channels down (%s): stopping "
+		    "the gateway instead", err);
+		return -1;
+	}
+	ocf_info("hot: channels stopped (%d of %d were running%s%s), the "
+	    "gateway keeps running", h.stopped, h.total, h.stopped ? ": " : "",
+	    h.names);
+	hot_mark(c, s, "held");
+	return 0;
+}
+
+/*
+ * Hot promotion of a gateway that runs: wait for it to be up (one the
+ * watcher has just started may still be booting), undo a fence not yet
+ * armed, start the channels.  The channels' own wait is the caller's
+ * (READY_CHECK).  0, -1 with err.
+ */
+static int
+hot_serve(const struct ocf_config *c, struct ocf_txn *x, double timeout,
+    char *err, size_t errlen)
+{
+	struct ocf_state *s = &x->s;
+	struct ocf_hot_channels h;
+	char why[OCF_ERRLEN];
+
+	ocf_info("hot: starting the channels of the running gateway");
+	/* its /readyz is 503 while the channels are held: the RPC it is */
+	if (ocf_hot_wait(c, s, timeout, why, sizeof(why)) == -1 ||
+	    ocf_hot_unfence(c, s, 1, why, sizeof(why)) == -1 ||
+	    ocf_hot_serve(c, &h, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "STANDBY_MODE=hot: unable to start the "
+		    "channels: %.400s", why);
+		return -1;
+	}
+	save(x);
+	return 0;
+}
+
+/*
+ * ocf-demote of a hot standby (by hand, or the watcher finding channels
+ * up on it): its channels are stopped if any run; the gateway stays, or
+ * is stopped when they cannot be held.  No transition.
+ */
+static void
+hot_standby_again(const struct ocf_config *c, struct ocf_txn *x,
+    struct ocf_transition *t)
+{
+	struct ocf_state *s = &x->s;
+	struct ocf_hot_channels h;
+	char err[OCF_ERRLEN];
+
+	if (!(ocf_gateway_running(c, s) || adopt(c, s))) {
+		hot_mark(c, s, "stopped");
+		result(t, OCF_OK, "already standby");
+	} else if (ocf_hot_hold(c, c->stop_timeout, &h, err,
+	    sizeof(err)) == 0) {
+		hot_mark(c, s, s->hot_fence[0] != '\0' ? "starting" : "held");
+		if (h.stopped > 0) {
+			result(t, OCF_OK, "standby: stopped the channels that "
+			    "ran on this hot standby: %s", h.names);
+			ocf_warn("%s", t->detail);
+		} else {
+			result(t, OCF_OK, "already standby");
+		}
+	} else {
+		ocf_warn("hot: unable to hold the channels down (%s): stopping "
+		    "the gateway", err);
+		if (ocf_gateway_stop(c, s, err, sizeof(err)) == -1) {
+			result(t, OCF_CRITICAL, "%s", err);
+		} else {
+			hot_mark(c, s, "stopped");
+			result(t, OCF_WARNING, "standby: the channels of the "
+			    "hot gateway could not be held, so it was stopped");
+		}
+	}
+	finish(x, t, t->detail);
+}
+
 /* stopped again, role failed; the attempt counts for the back-off */
 static void
 promote_fail(const struct ocf_config *c, struct ocf_txn *x,
@@ -211,7 +328,8 @@ promote_fail(const struct ocf_config *c, struct ocf_txn *x,
 	char err[OCF_ERRLEN];
 
 	result(t, OCF_CRITICAL, "promotion failed: %s", why);
-	if (ocf_gateway_stop(c, s, err, sizeof(err)) == -1)
+	if (hot_keep(c, s) == -1 && ocf_gateway_stop(c, s, err,
+	    sizeof(err)) == -1)
 		ocf_err("%s", err);
 	snprintf(s->last_error, sizeof(s->last_error), "%s", t->detail);
 	s->promote_fails++;
@@ -230,7 +348,7 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	const char *event = NULL;
 	char err[OCF_ERRLEN];
 	int running, adopted = 0, primary = OCF_CRITICAL, status = OCF_OK;
-	double started = ocf_mono(), down = 0;
+	double started = ocf_mono(), down = 0, ready_from;
 
 	if (begin(c, &x, mem, t) != OCF_OK)
 		goto out;
@@ -238,8 +356,8 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	down = primary_for(s, 0);
 	/* after an interrupted demotion the gateway may be draining away:
 	 * it is stopped and started afresh, never adopted */
-	running = strcmp(s->transition, "demote") != 0 &&
-	    (ocf_gateway_running(c, s) || (adopted = ocf_gateway_adopt(c, s)));
+	running = (is_hot(c) || strcmp(s->transition, "demote") != 0) &&
+	    (ocf_gateway_running(c, s) || (adopted = adopt(c, s)));
 	if (s->role == OCF_ROLE_ACTIVE && running && s->transition[0] == '\0' &&
 	    answers(c, c->gateway_url, c->probe_timeout) == OCF_OK) {
 		if (adopted)
@@ -281,15 +399,23 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 			status = ocf_exit_worst(status,
 			    sync_step(c, &x, t, "secrets", ocf_sync_secrets));
 	}
+	ready_from = ocf_mono();
 	if (!running) {
+		/* a fence left in the file would keep the channels off */
+		if (ocf_hot_unfence(c, s, 0, err, sizeof(err)) == -1)
+			goto failed;
 		ocf_info("starting the gateway");
 		if (ocf_gateway_start(c, s, err, sizeof(err)) == -1)
 			goto failed;
 		save(&x);	/* the pid, before the long wait */
-	}
-	if (ocf_gateway_wait_ready(c, s, c->ready_timeout, err,
-	    sizeof(err)) == -1)
+	} else if (is_hot(c) && hot_serve(c, &x, c->ready_timeout, err,
+	    sizeof(err)) == -1) {
 		goto failed;
+	}
+	if (ocf_gateway_wait_ready(c, s, c->ready_timeout - (ocf_mono() -
+	    ready_from), err, sizeof(err)) == -1)
+		goto failed;
+	hot_mark(c, s, "serving");
 	arrive(s, OCF_ROLE_ACTIVE, flags);
 	t->changed = old != OCF_ROLE_ACTIVE;
 	result(t, status, "active: gateway ready at '%s'%s%s", c->gateway_url,
@@ -320,13 +446,18 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	enum ocf_role old = OCF_ROLE_STANDBY;
 	const char *event = NULL;
 	char err[OCF_ERRLEN];
-	int rc, status = OCF_OK;
+	int rc, kept = 0, status = OCF_OK;
 	double started = ocf_mono(), back = 0;
 
 	if (begin(c, &x, mem, t) != OCF_OK)
 		goto out;
 	old = s->role;
 	back = primary_for(s, 1);
+	if (s->role == OCF_ROLE_STANDBY && s->transition[0] == '\0' &&
+	    is_hot(c)) {
+		hot_standby_again(c, &x, t);
+		goto out;
+	}
 	if (s->role == OCF_ROLE_STANDBY && s->transition[0] == '\0' &&
 	    !ocf_gateway_present(c, s)) {
 		/* systemd's is-active says no for a unit still activating:
@@ -344,15 +475,18 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	s->last_error[0] = '\0';
 	ocf_notice("demoting (was %s)", ocf_role_name(old));
 	mark(&x, "demote");
-	if ((rc = ocf_gateway_stop(c, s, err, sizeof(err))) == -1) {
+	if ((kept = (hot_keep(c, s) == 0))) {
+		rc = 0;
+	} else if ((rc = ocf_gateway_stop(c, s, err, sizeof(err))) == -1) {
 		result(t, OCF_CRITICAL, "demotion failed: %s", err);
 		goto failed;
-	}
-	if (answers(c, c->gateway_url, 1.0) != OCF_CRITICAL) {
+	} else if (answers(c, c->gateway_url, 1.0) != OCF_CRITICAL) {
 		result(t, OCF_CRITICAL, "demotion failed: a gateway still "
 		    "answers at '%s'", c->gateway_url);
 		goto failed;
 	}
+	if (!kept)
+		hot_mark(c, s, "stopped");
 	if (rc == 1) {
 		status = OCF_WARNING;
 		snprintf(s->last_error, sizeof(s->last_error), "the gateway "
@@ -364,11 +498,12 @@ ocf_demote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 		    sync_step(c, &x, t, "push", ocf_sync_push));
 	arrive(s, OCF_ROLE_STANDBY, flags);
 	t->changed = old != OCF_ROLE_STANDBY;
-	result(t, status, "standby: gateway stopped%s%s",
+	result(t, status, "standby: %s%s%s", kept ? "channels stopped, the "
+	    "gateway keeps running (hot)" : "gateway stopped",
 	    status != OCF_OK ? "; " : "", status != OCF_OK ? s->last_error : "");
 	record(s, s->demoted, status, "demote", why);
 	ocf_log(status == OCF_OK ? LOG_NOTICE : LOG_WARNING, "%s", t->detail);
-	finish(&x, t, "gateway stopped");
+	finish(&x, t, kept ? "channels stopped" : "gateway stopped");
 	if (t->changed)
 		event = "demote";
 	goto out;

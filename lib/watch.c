@@ -15,6 +15,7 @@
 #include "gateway.h"
 #include "heartbeat.h"
 #include "hooks.h"
+#include "hotstandby.h"
 #include "log.h"
 #include "metrics.h"
 #include "pidfile.h"
@@ -141,12 +142,27 @@ ocf_watch_decide(const struct ocf_config *c, const struct ocf_state *s,
 		*why = "a gateway runs on this standby";
 		return OCF_ACT_DEMOTE;
 	}
+	/* hot: the gateway is expected here, its channels are not */
+	if (s->role != OCF_ROLE_ACTIVE && f->hot && f->chan_up &&
+	    f->verdict != OCF_CRITICAL) {
+		*why = "channels run on this hot standby";
+		return OCF_ACT_DEMOTE;
+	}
 	if (s->role != OCF_ROLE_ACTIVE && s->fails >= c->fail_threshold) {
 		if (ocf_since(s->promote_failed_up, now) <
 		    ocf_watch_backoff(c, s->promote_fails))
 			return OCF_ACT_NOTHING;	/* back off after failures */
 		*why = "the primary is down";
 		return OCF_ACT_PROMOTE;
+	}
+	if (s->role == OCF_ROLE_STANDBY && f->hot && !f->hot_running) {
+		*why = "the hot gateway is not running";
+		return OCF_ACT_HOT_START;
+	}
+	if (s->role == OCF_ROLE_STANDBY && f->hot && s->hot_fence[0] != '\0' &&
+	    f->hot_ready) {
+		*why = "the hot gateway is up";
+		return OCF_ACT_HOT_ARM;
 	}
 	if (s->rises < c->rise_threshold || s->role == OCF_ROLE_STANDBY)
 		return OCF_ACT_NOTHING;
@@ -213,6 +229,11 @@ observe(const struct ocf_config *c, struct ocf_state *s, int verdict,
 	f->now = ocf_uptime();
 	f->running = s->role == OCF_ROLE_ACTIVE && ocf_gateway_running(c, s);
 	f->present = 0;
+	f->hot = f->hot_running = f->hot_ready = f->chan_up = 0;
+	if (c->standby_mode == OCF_STANDBY_HOT && s->role != OCF_ROLE_ACTIVE) {
+		ocf_hot_observe(c, s, f);	/* hotstandby.h */
+		return;
+	}
 	if (s->role == OCF_ROLE_ACTIVE || verdict == OCF_CRITICAL ||
 	    (l != NULL && l->scanned > 0 && f->now - l->scanned < SCAN_EVERY))
 		return;
@@ -304,6 +325,12 @@ tick(const struct ocf_config *c, struct ocf_tick *t, struct loop *l)
 	t->role = s->role;
 	t->saved = !unsaved;
 	if (a == OCF_ACT_NOTHING) {
+		t->duration = ocf_mono() - t->duration;
+		return unsaved ? OCF_UNKNOWN : t->verdict;
+	}
+	if (a == OCF_ACT_HOT_START || a == OCF_ACT_HOT_ARM) {
+		/* keeps the role: no transition, nothing counted */
+		ocf_hot_tend(c, a, why, m);	/* hotstandby.h */
 		t->duration = ocf_mono() - t->duration;
 		return unsaved ? OCF_UNKNOWN : t->verdict;
 	}
@@ -633,6 +660,8 @@ ocf_watch_run(struct ocf_config *c, const char *path)
 		    c->lease_ttl, c->node_priority);
 	ocf_arbiter_init(c, &l.arb);
 	check_writable(c);
+	if (c->standby_mode == OCF_STANDBY_HOT)
+		ocf_hot_preflight(c);	/* hotstandby.h */
 	/*
 	 * Ready now, not after the first check: that may be a whole repair
 	 * promotion (a pull, then up to READY_TIMEOUT), longer than a

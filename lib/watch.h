@@ -39,13 +39,22 @@ double ocf_watch_interval(const struct ocf_config *c,
  * The decision of one check, a pure function of the configuration, the
  * state after counting the check, and the facts below.
  */
-enum ocf_action { OCF_ACT_NOTHING, OCF_ACT_PROMOTE, OCF_ACT_DEMOTE };
+enum ocf_action { OCF_ACT_NOTHING, OCF_ACT_PROMOTE, OCF_ACT_DEMOTE,
+	OCF_ACT_HOT_START,	/* start a hot standby's gateway, fenced */
+	OCF_ACT_HOT_ARM,	/* hold the channels of a fenced one, ready */
+};
 
 struct ocf_facts {
 	int verdict;		/* the primary's, this check */
 	int running;		/* active: our gateway runs */
-	int present;		/* not active: something of our gateway runs */
+	int present;		/* not active: something of our gateway runs
+				 * (cold mode) */
 	double now;		/* ocf_uptime() */
+	/* STANDBY_MODE=hot, not active (hotstandby.h) */
+	int hot;		/* the facts below were asked */
+	int hot_running;	/* the hot gateway runs (or was adopted) */
+	int hot_ready;		/* it answers ready (asked while fenced) */
+	int chan_up;		/* channel accounts run on it */
 };
 
 enum ocf_action ocf_watch_decide(const struct ocf_config *c,

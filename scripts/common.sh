@@ -11,7 +11,8 @@
 # Internal names start with _ocf_ (test/lib.sh's convention).
 #
 # Functions:
-#   ocf_keys, ocf_scrub_env, listening, port_free, pick_port, wait_until
+#   ocf_keys, ocf_scrub_env, listening, port_free, pick_port, wait_until,
+#   irc_ngircd_conf, irc_gateway_home, irc_join_time
 
 # Not configuration keys, but libcurl and curl obey them: a proxy from the
 # caller's environment would turn every loopback probe into a request to it.
@@ -132,4 +133,70 @@ wait_until() {
 		[ "$(date +%s%3N)" -lt "$_ocf_wu_end" ] || return 1
 		sleep "${OCF_WAIT_POLL:-0.1}"
 	done
+}
+
+# --- a real chat channel: IRC on loopback (test/irc.sh, the demo, the bench) --
+
+# irc_ngircd_conf DIR PORT
+# Write DIR/ngircd.conf (and DIR/motd) for Debian's ngircd on 127.0.0.1:PORT,
+# a configuration of its own (none of /etc/ngircd), to run in the
+# foreground (ngircd -n -f DIR/ngircd.conf).  MaxPenaltyTime=0, or every
+# JOIN waits about a second; as root ngircd drops to user nobody, which
+# must be able to write the pid file in DIR.
+irc_ngircd_conf() {
+	mkdir -p "$1/conf.d" || return 1
+	[ "$(id -u)" != 0 ] || chown nobody "$1" 2>/dev/null
+	printf 'ocf test server\n' >"$1/motd" || return 1
+	cat >"$1/ngircd.conf" <<-EOF
+	[Global]
+	Name = irc.ocf.test
+	Info = ocf test server
+	AdminInfo1 = ocf tests
+	AdminInfo2 = loopback only
+	AdminEMail = root@localhost
+	Listen = 127.0.0.1
+	Ports = $2
+	PidFile = $1/ngircd.pid
+	MotdFile = $1/motd
+	[Limits]
+	MaxConnectionsIP = 0
+	MaxPenaltyTime = 0
+	[Options]
+	PAM = no
+	Ident = no
+	DNS = no
+	IncludeDir = $1/conf.d
+	EOF
+}
+
+# irc_gateway_home TEMPLATE HOME IRC_PORT NICK CHANNEL [TOKEN]
+# Make HOME (a gateway's HOME) a copy of the IRC template home
+# (test/install-irc.sh), with the IRC channel on 127.0.0.1:IRC_PORT as NICK
+# in CHANNEL and the admin HTTP RPC on (channels.status); with TOKEN,
+# gateway auth in token mode.  openclaw.json is edited with jq, its "meta"
+# block kept: a config without it is silently restored from a backup.
+irc_gateway_home() {
+	rm -rf "$2" && cp -a "$1" "$2" || return 1
+	rm -f "$2/.ocf-complete"
+	_ocf_gh=$2/.openclaw/openclaw.json
+	jq --argjson port "$3" --arg nick "$4" --arg chan "$5" \
+		--arg token "${6:-}" '
+		.channels.irc = { enabled: true, host: "127.0.0.1",
+			port: $port, tls: false, nick: $nick,
+			channels: [$chan], groupPolicy: "open" }
+		| .plugins.entries["admin-http-rpc"].enabled = true
+		| if $token != "" then
+			.gateway.auth = { mode: "token", token: $token }
+		  else . end' "$_ocf_gh" >"$_ocf_gh.new" &&
+		mv "$_ocf_gh.new" "$_ocf_gh"
+}
+
+# irc_join_time LOG NICK [AFTER]
+# Print the time (epoch seconds, as ocf-ircwatch logs it) of the first JOIN
+# of NICK in LOG at or after AFTER (epoch seconds, default 0); fail when
+# there is none.
+irc_join_time() {
+	awk -v n="$2" -v t0="${3:-0}" '
+		$2 == "JOIN" && $3 == n && $1 + 0 >= t0 + 0 { print $1; f = 1; exit }
+		END { exit !f }' "$1" 2>/dev/null
 }

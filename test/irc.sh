@@ -30,12 +30,11 @@
 #   irc_lines, irc_wait, irc_time
 
 IRC_TEMPLATE=$OCF_TEST_CACHE/irc-home
-IRC_PLUGIN=@openclaw/irc
 
 # irc_install
 # Make sure ngircd, jq and the gateway are there and the template home
 # IRC_TEMPLATE has the IRC plugin installed (once; about 30-50 s, needs the
-# npm registry).
+# npm registry): test/install-irc.sh.
 irc_install() {
 	for _irc_t in ngircd jq flock; do
 		command -v "$_irc_t" >/dev/null 2>&1 || {
@@ -46,32 +45,7 @@ irc_install() {
 	done
 	[ -n "${GW_PATH:-}" ] || gw_install || return 1
 	[ -f "$IRC_TEMPLATE/.ocf-complete" ] && return 0
-	mkdir -p "$OCF_TEST_CACHE" || return 1
-	# one builder at a time; the others wait for its marker
-	(
-		flock -w 300 9 || {
-			echo 'irc_install: the template lock is held for 300 s' >&2
-			exit 1
-		}
-		[ -f "$IRC_TEMPLATE/.ocf-complete" ] && exit 0
-		rm -rf "$IRC_TEMPLATE"
-		mkdir -p "$IRC_TEMPLATE/.openclaw" || exit 1
-		printf '%s\n' '{ "gateway": { "mode": "local", "auth": { "mode": "none" } } }' \
-			>"$IRC_TEMPLATE/.openclaw/openclaw.json" || exit 1
-		printf '# installing %s into %s\n' "$IRC_PLUGIN" "$IRC_TEMPLATE"
-		# shellcheck disable=SC2086 # GW_ENV is a list of assignments
-		if ! env HOME="$IRC_TEMPLATE" PATH="$GW_PATH" $GW_ENV \
-			npm_config_cache="$OCF_TEST_CACHE/npm-cache" \
-			openclaw plugins install "$IRC_PLUGIN" \
-			>"$TMP/irc-install.log" 2>&1 ||
-			! jq -e '.plugins.entries.irc.enabled == true and .meta != null' \
-				"$IRC_TEMPLATE/.openclaw/openclaw.json" >/dev/null; then
-			echo 'irc_install: openclaw plugins install failed:' >&2
-			tail -n 20 "$TMP/irc-install.log" | sed 's/^/  /' >&2
-			exit 1
-		fi
-		: >"$IRC_TEMPLATE/.ocf-complete"
-	) 9>"$OCF_TEST_CACHE/irc-home.lock"
+	OCF_TEST_CACHE=$OCF_TEST_CACHE sh "$SRCDIR/test/install-irc.sh" >/dev/null
 }
 
 # _irc_listening PORT: true if something listens on PORT
@@ -85,30 +59,7 @@ _irc_listening() {
 # for cleanup; returns once it listens.
 irc_server_start() {
 	_irc_d=$TMP/$1-ircd
-	mkdir -p "$_irc_d/conf.d" || return 1
-	# as root ngircd drops to nobody, which must be able to write its pid
-	[ "$(id -u)" != 0 ] || chown nobody "$_irc_d" 2>/dev/null
-	printf 'ocf test server\n' >"$_irc_d/motd"
-	cat >"$_irc_d/ngircd.conf" <<-EOF || return 1
-	[Global]
-	Name = irc.ocf.test
-	Info = ocf test server
-	AdminInfo1 = ocf tests
-	AdminInfo2 = loopback only
-	AdminEMail = root@localhost
-	Listen = 127.0.0.1
-	Ports = $2
-	PidFile = $_irc_d/ngircd.pid
-	MotdFile = $_irc_d/motd
-	[Limits]
-	MaxConnectionsIP = 0
-	MaxPenaltyTime = 0
-	[Options]
-	PAM = no
-	Ident = no
-	DNS = no
-	IncludeDir = $_irc_d/conf.d
-	EOF
+	irc_ngircd_conf "$_irc_d" "$2" || return 1
 	rm -f "$_irc_d/pgid"
 	# shellcheck disable=SC2016 # $$ is the inner sh's
 	(
@@ -144,21 +95,7 @@ irc_server_stop() {
 irc_home() {
 	_gw_name "${1:-}" || return 1
 	[ -f "$IRC_TEMPLATE/.ocf-complete" ] || irc_install || return 1
-	_irc_h=$TMP/$1-home
-	rm -rf "$_irc_h"
-	cp -a "$IRC_TEMPLATE" "$_irc_h" || return 1
-	rm -f "$_irc_h/.ocf-complete"
-	_irc_j=$_irc_h/.openclaw/openclaw.json
-	jq --argjson port "$2" --arg nick "$3" --arg chan "$4" \
-		--arg token "${5:-}" '
-		.channels.irc = { enabled: true, host: "127.0.0.1",
-			port: $port, tls: false, nick: $nick,
-			channels: [$chan], groupPolicy: "open" }
-		| .plugins.entries["admin-http-rpc"].enabled = true
-		| if $token != "" then
-			.gateway.auth = { mode: "token", token: $token }
-		  else . end' "$_irc_j" >"$_irc_j.new" &&
-		mv "$_irc_j.new" "$_irc_j"
+	irc_gateway_home "$IRC_TEMPLATE" "$TMP/$1-home" "$2" "$3" "$4" "${5:-}"
 }
 
 # irc_watch NAME IRC_PORT CHANNEL...

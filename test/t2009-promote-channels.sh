@@ -12,7 +12,14 @@
 #   - ocf-probe --channels: 0 while connected, 3 without the token, 2
 #     once the server goes away;
 #   - READY_CHECK=auto without the token falls back to /readyz, with a
-#     warning: it promotes while the channel is down, as /readyz says.
+#     warning: it promotes while the channel is down, as /readyz says;
+#   - STANDBY_MODE=hot, the gateway running with its channel held down:
+#     the IRC server stopped, the promotion (channels.start on the running
+#     gateway) fails, exit 2, naming the channel, and the gateway stays
+#     with its channel held; the server back, the promotion succeeds and
+#     the demotion stops the channel (the bot QUITs) while the gateway
+#     keeps running; without the token the RPC refuses us: exit 2 saying
+#     so, and the gateway, whose channels cannot be held, is stopped.
 # Every wait is bounded and generous (real gateways start slowly here).
 
 . "$(dirname "$0")/lib.sh"
@@ -102,5 +109,59 @@ test_ok 'IRC server gone: ocf-probe --channels says 2' wait_until 60 probe_is 2
 test_expect_code 0 '... while /readyz still says ready' ocf-probe --local -q
 
 test_expect_code 0 'demote' ocf-demote
+
+# --- STANDBY_MODE=hot: 0 "reachable" reports while the chat server is down ---
+
+STANDBY_MODE=hot
+export STANDBY_MODE
+irc_server_start irc "$PI" || bail_out 'cannot start ngircd again'
+irc_watch ocfwatch3 "$PI" '#ocf2' || bail_out 'the watcher did not join'
+test_expect_code 0 'hot: a promotion with no gateway running starts it (cold path)' \
+	ocf-promote
+test_ok "hot: the bot is in #ocf2" irc_wait ocfwatch3 JOIN ocfbot2 60
+mark=$(irc_lines ocfwatch3)
+test_expect_code 0 'hot: demote' ocf-demote
+test_grep '... the channels stopped, the gateway kept' \
+	'channels stopped, the gateway keeps running' "$TMP/err"
+test_ok "hot: the bot QUITs" irc_wait ocfwatch3 QUIT ocfbot2 60 "$mark"
+test_cmp_str 'hot: the gateway keeps running' 1 "$(marked_roots | wc -l)"
+test_cmp_str 'HOT_GATEWAY=held' held "$(state_get HOT_GATEWAY)"
+gw=$(state_get GATEWAY_PID)
+
+irc_server_stop irc || bail_out 'cannot stop ngircd'
+t0=$(now)
+READY_TIMEOUT=30 ocf-promote >"$TMP/p3.out" 2>"$TMP/p3.err"
+rc=$?
+printf '# hot, IRC server down: exit %s after %s s\n' "$rc" "$(elapsed "$t0")"
+test_cmp_str 'hot, IRC server down: the promotion fails, exit 2' 2 "$rc" ||
+	sed 's/^/#   /' "$TMP/p3.out" "$TMP/p3.err"
+test_grep '... naming the channel account' 'irc/default' "$TMP/p3.err"
+test_cmp_str 'ROLE=failed' failed "$(state_get ROLE)"
+test_cmp_str '... the hot gateway stays (same process group)' "$gw" \
+	"$(state_get GATEWAY_PID)"
+test_cmp_str '... its channel held down again' held \
+	"$(state_get HOT_GATEWAY)"
+irc_server_start irc "$PI" || bail_out 'cannot start ngircd again'
+irc_watch ocfwatch4 "$PI" '#ocf2' || bail_out 'the watcher did not join'
+t0=$(date +%s%3N)
+test_expect_code 0 'hot, IRC server up: the promotion succeeds' ocf-promote
+t1=$(date +%s%3N)
+test_ok "hot: the bot is in #ocf2" irc_wait ocfwatch4 JOIN ocfbot2 60
+printf '# hot promotion (channels.start + READY_CHECK=channels): %s ms; bot JOIN at +%s ms\n' \
+	$((t1 - t0)) $(($(irc_time ocfwatch4 JOIN ocfbot2) - t0))
+test_cmp_str '... on the same gateway' "$gw" "$(state_get GATEWAY_PID)"
+mark=$(irc_lines ocfwatch4)
+test_expect_code 0 'hot: demote' ocf-demote
+test_ok "hot: the bot QUITs" irc_wait ocfwatch4 QUIT ocfbot2 60 "$mark"
+test_cmp_str '... the gateway stays' "$gw" "$(state_get GATEWAY_PID)"
+
+# the RPC refusing us is an error, never a fallback to /readyz; the
+# gateway, whose channels cannot be held then, is stopped
+GATEWAY_TOKEN_FILE='' READY_CHECK=auto ocf-promote >"$TMP/p4.out" \
+	2>"$TMP/p4.err"
+rc=$?
+test_cmp_str 'hot, the RPC refuses us (no token): exit 2, no fallback' 2 "$rc"
+test_grep '... saying why' 'STANDBY_MODE=hot: .*HTTP 401' "$TMP/p4.err"
+test_cmp_str '... and the gateway is stopped' 0 "$(nmarked)"
 
 test_done

@@ -9,7 +9,11 @@
 #   - a stop command that stops nothing: no failover, exit 2, and the start
 #     command run all the same;
 #   - a drill killed (SIGTERM) after it stopped the primary: it starts the
-#     primary again before it exits, 143.
+#     primary again before it exits, 143;
+#   - --reach-cmd (reachable as a chat client sees it, beside /readyz): a
+#     "Reachable again" row dated by the time the command prints (here a
+#     promote hook's, standing in for the bot's JOIN), held against the
+#     budget; a reach command that never succeeds: exit 2.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -33,10 +37,22 @@ STOP_TIMEOUT=5
 FLAP_MAX=32
 OPENCLAW_USER=
 WORKSPACE=$TMP/no-workspace
-HOOKS_DIR=$TMP/no-hooks
+HOOKS_DIR=$TMP/hooks
 export STATE_DIR PRIMARY_URL GATEWAY_URL GATEWAY_CMD CHECK_INTERVAL \
 	FAST_INTERVAL FAIL_THRESHOLD RISE_THRESHOLD HOLD_DOWN PROBE_TIMEOUT \
 	READY_TIMEOUT STOP_TIMEOUT FLAP_MAX OPENCLAW_USER WORKSPACE HOOKS_DIR
+
+# A promote hook that writes the time (epoch seconds) to $TMP/joined: the
+# reach commands below stand it in for a chat client's log of the bot's
+# JOIN (the demo's ocf-ircwatch)
+mkdir -p "$HOOKS_DIR" || bail_out "cannot create $HOOKS_DIR"
+cat >"$HOOKS_DIR/50-joined" <<HOOK || bail_out 'cannot write the hook'
+#!/bin/sh
+[ "\$OCF_EVENT" = promote ] || exit 0
+date +%s.%N >"$TMP/joined.tmp" && mv "$TMP/joined.tmp" "$TMP/joined"
+HOOK
+chmod +x "$HOOKS_DIR/50-joined"
+REACH="awk -v t0=\"\$OCF_DRILL_T0\" '\$1 >= t0 { print \$1; f = 1 } END { exit !f }' '$TMP/joined'"
 
 # The primary: started by the test and by the drill's start command, so it
 # is found through its pid file, whoever started it last.
@@ -159,6 +175,41 @@ test_cmp_str 'two JSON records' 2 "$(wc -l <"$TMP/drill.jsonl" | tr -d ' ')"
 test_grep 'the second says WARNING, code 1' '"code":1,"verdict":"WARNING"' \
 	"$TMP/drill.jsonl"
 wait_until 10 settled || bail_out 'the standby did not settle after drill 2'
+
+# --- --reach-cmd: reachable as a chat client sees it ----------------------------
+
+rm -f "$TMP/joined"
+test_ok 'a drill with --reach-cmd within budget exits 0' \
+	"$DRILL" --budget 30 --timeout 30 --json-log "$TMP/reach.jsonl" \
+	--reach-cmd "$REACH" --stop-cmd "$STOP" --start-cmd "$START"
+cp "$TMP/out" "$TMP/reach.out"
+test_grep '/readyz has its own row' '^\| [0-9.]+s \| Gateway ready \(/readyz\) \|$' \
+	"$TMP/reach.out"
+reach=$(row "$TMP/reach.out" 'Reachable again (--reach-cmd)')
+decide=$(row "$TMP/reach.out" 'Promote decision')
+case $reach in
+'' | - | *[!0-9.]*)
+	test_cmp_str 'the Reachable again row is measured' 'a number' "'$reach'" ;;
+*)
+	test_ok "the Reachable again row (${reach}s) is not before the decision (${decide}s)" \
+		awk -v a="$decide" -v b="$reach" 'BEGIN { exit !(b + 0 >= a + 0) }'
+	;;
+esac
+test_grep 'the verdict holds the budget against it' \
+	"^OK - reachable again after ${reach}s, within the 30 s budget\$" "$TMP/reach.out"
+test_grep 'the record has it' '"reachable":[0-9]+\.[0-9]+,' "$TMP/reach.jsonl"
+wait_until 10 settled || bail_out 'the standby did not settle after the reach drill'
+
+test_expect_code 2 'a reach command that never succeeds: exit 2' \
+	"$DRILL" --budget 30 --timeout 5 --reach-cmd false \
+	--stop-cmd "$STOP" --start-cmd "$START"
+test_grep '... not reachable, said so' \
+	'^CRITICAL - no failover: ready, but not reachable \(--reach-cmd\) within 5 s' \
+	"$TMP/out"
+test_grep '... a row with no time' '^\| - \| Reachable again \(--reach-cmd\) \|$' \
+	"$TMP/out"
+test_ok 'the primary is back' wait_until 10 primary_ready
+wait_until 20 settled || bail_out 'the standby did not settle after the failed reach drill'
 
 # --- a stop command that stops nothing: 2 -------------------------------------
 

@@ -62,7 +62,9 @@ connected_and_ready(void **st)
 	assert_int_equal(parse(ready, &cs, err, sizeof(err)), 0);
 	assert_int_equal(cs.total, 1);
 	assert_int_equal(cs.connected, 1);
+	assert_int_equal(cs.running, 1);
 	assert_int_equal(cs.kept, 1);
+	assert_int_equal(cs.acc[0].running, 1);
 	assert_string_equal(cs.acc[0].channel, "irc");
 	assert_string_equal(cs.acc[0].account, "default");
 	assert_string_equal(cs.acc[0].lifecycle, "ready");
@@ -93,6 +95,10 @@ refused_names_error(void **st)
 	(void)st;
 	assert_int_equal(parse(refused, &cs, err, sizeof(err)), 0);
 	assert_int_equal(cs.connected, 0);
+	/* a hot standby holds what runs: this one does not (a retry timer
+	 * may start it again: a hold stops every account, running or not) */
+	assert_int_equal(cs.running, 0);
+	assert_int_equal(cs.acc[0].running, 0);
 	assert_string_equal(ocf_chan_down(&cs, down, sizeof(down)),
 	    "irc/default (recovering: connect ECONNREFUSED 127.0.0.1:16667)");
 }
@@ -114,6 +120,7 @@ which_accounts_count(void **st)
 	assert_int_equal(parse(body, &cs, err, sizeof(err)), 0);
 	assert_int_equal(cs.total, 2);
 	assert_int_equal(cs.connected, 1);
+	assert_int_equal(cs.running, 1);	/* c: connected, so running */
 	assert_string_equal(ocf_chan_down(&cs, down, sizeof(down)),
 	    "telegram/d (not connected)");
 }

@@ -214,6 +214,8 @@ static const char *const defaults[][2] = {
 	{ "OPENCLAW_USER", "openclaw" },
 	{ "READY_CHECK", "auto" },
 	{ "GATEWAY_TOKEN_FILE", "" },
+	{ "STANDBY_MODE", "cold" },
+	{ "GATEWAY_CONFIG", "" },
 	{ "WORKSPACE", "/home/openclaw/.openclaw/workspace" },
 	{ "SYNC_REMOTE", "origin" },
 	{ "SYNC_BRANCH", "" },

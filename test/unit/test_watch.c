@@ -49,7 +49,8 @@ static enum ocf_action
 decide(const struct ocf_state *s, int verdict, int running, int present,
     double now)
 {
-	struct ocf_facts f = { verdict, running, present, now };
+	struct ocf_facts f = { .verdict = verdict, .running = running,
+	    .present = present, .now = now };
 	const char *why;
 
 	return ocf_watch_decide(&cfg, s, &f, &why);
@@ -160,6 +161,86 @@ test_failback_delayed_and_manual(void **unused)
 	cfg.failback = OCF_FAILBACK_AUTO;
 }
 
+/* STANDBY_MODE=hot: the facts of a hot standby */
+static enum ocf_action
+decide_hot(const struct ocf_state *s, int verdict, int hot_running,
+    int hot_ready, int chan_up, const char **why)
+{
+	struct ocf_facts f = { verdict, 0, 0, 100, 1, hot_running, hot_ready,
+	    chan_up };
+
+	return ocf_watch_decide(&cfg, s, &f, why);
+}
+
+/* issue 16: a hot standby's gateway is expected, its channels are not;
+ * one that is gone is started again, one that came up fenced is armed */
+static void
+test_hot_standby(void **unused)
+{
+	struct ocf_state s = state(OCF_ROLE_STANDBY, 0, 5);
+	const char *why;
+
+	(void)unused;
+	/* running, channels held: nothing; the gateway is no stray */
+	assert_int_equal(decide_hot(&s, OCF_OK, 1, 1, 0, &why),
+	    OCF_ACT_NOTHING);
+	/* channels up on a standby: stopped (a demotion keeps the role) */
+	assert_int_equal(decide_hot(&s, OCF_OK, 1, 1, 1, &why),
+	    OCF_ACT_DEMOTE);
+	assert_string_equal(why, "channels run on this hot standby");
+	assert_int_equal(decide_hot(&s, OCF_WARNING, 1, 0, 1, &why),
+	    OCF_ACT_DEMOTE);
+	/* ... unless the primary is down: a promotion may need them */
+	s.rises = 0;
+	s.fails = 1;
+	assert_int_equal(decide_hot(&s, OCF_CRITICAL, 1, 1, 1, &why),
+	    OCF_ACT_NOTHING);
+	/* gone: started again, also while the primary's failures count */
+	assert_int_equal(decide_hot(&s, OCF_CRITICAL, 0, 0, 0, &why),
+	    OCF_ACT_HOT_START);
+	assert_string_equal(why, "the hot gateway is not running");
+	/* at the threshold the promotion comes first: it starts it cold */
+	s.fails = 3;
+	assert_int_equal(decide_hot(&s, OCF_CRITICAL, 0, 0, 0, &why),
+	    OCF_ACT_PROMOTE);
+	s.fails = 0;
+	s.rises = 2;
+	assert_int_equal(decide_hot(&s, OCF_OK, 0, 0, 0, &why),
+	    OCF_ACT_HOT_START);
+	/* fenced: armed once it answers ready, not before */
+	strcpy(s.hot_fence, "irc/default:n");
+	assert_int_equal(decide_hot(&s, OCF_OK, 1, 0, 0, &why),
+	    OCF_ACT_NOTHING);
+	assert_int_equal(decide_hot(&s, OCF_OK, 1, 1, 0, &why),
+	    OCF_ACT_HOT_ARM);
+	/* a failed node is not tended: its promotion retries start it */
+	s.role = OCF_ROLE_FAILED;
+	assert_int_equal(decide_hot(&s, OCF_OK, 0, 0, 0, &why),
+	    OCF_ACT_NOTHING);
+	/* an active node: the gateway is its own, as in cold mode */
+	s.role = OCF_ROLE_ACTIVE;
+	s.hot_fence[0] = '\0';
+	{
+		struct ocf_facts f = { OCF_OK, 1, 0, 100, 0, 0, 0, 0 };
+
+		s.rises = 0;
+		assert_int_equal(ocf_watch_decide(&cfg, &s, &f, &why),
+		    OCF_ACT_NOTHING);
+	}
+}
+
+/* cold mode: a running gateway on a standby is a stray, whatever the
+ * hot facts would say (they are not asked) */
+static void
+test_cold_ignores_hot_facts(void **unused)
+{
+	struct ocf_state s = state(OCF_ROLE_STANDBY, 0, 1);
+
+	(void)unused;
+	assert_int_equal(decide(&s, OCF_OK, 0, 0, 10), OCF_ACT_NOTHING);
+	assert_int_equal(decide(&s, OCF_OK, 0, 1, 10), OCF_ACT_DEMOTE);
+}
+
 /* a state from another boot: uptimes rebuilt from the wall times, never
  * later than now, the flap window restarted, a back-off started anew */
 static void
@@ -210,6 +291,8 @@ main(void)
 		cmocka_unit_test_setup(test_latched_active_keeps_a_gateway, setup),
 		cmocka_unit_test_setup(test_failback_delayed_and_manual, setup),
 		cmocka_unit_test_setup(test_rebase_after_reboot, setup),
+		cmocka_unit_test_setup(test_hot_standby, setup),
+		cmocka_unit_test_setup(test_cold_ignores_hot_facts, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
