@@ -532,6 +532,8 @@ ocf_gateway_wait_ready(const struct ocf_config *c, struct ocf_state *s,
 		if (step < 0.5)
 			step *= 1.5;
 	}
-	snprintf(err, errlen, "gateway not ready after %gs: %s", timeout, why);
+	/* to the tenth: what is left of READY_TIMEOUT after a hot start */
+	snprintf(err, errlen, "gateway not ready after %gs: %s",
+	    (double)(long)(timeout * 10 + 0.5) / 10, why);
 	return -1;
 }
