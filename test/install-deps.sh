@@ -38,7 +38,8 @@ need faketime faketime
 need unshare util-linux
 # network namespaces and veth pairs: t4006 and make nemesis
 need ip iproute2
-# a real etcd cluster for the arbiter (ARBITER=etcd, test/etcd.sh: t5xxx)
+# a real etcd cluster for the arbiter (ARBITER=etcd, test/etcd.sh: t5xxx;
+# t5001 tests the client against one etcd); etcdctl to look
 need etcd etcd-server
 need etcdctl etcd-client
 command -v dpkg >/dev/null 2>&1 && need_pkg libclang-rt-14-dev
@@ -47,9 +48,6 @@ need dpkg-shlibdeps dpkg-dev
 need lintian lintian
 # promtool checks the METRICS_FILE of t4505 and t4012 (Debian ships it with the server)
 need promtool prometheus
-# the etcd arbiter's client (t5001) against a real etcd; etcdctl to look
-need etcd etcd-server
-need etcdctl etcd-client
 # the t8xxx tests boot a Debian root with systemd as PID 1
 need mmdebstrap mmdebstrap
 need systemd-nspawn systemd-container
