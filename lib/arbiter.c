@@ -11,6 +11,7 @@
 #include "log.h"
 #include "node.h"
 #include "state.h"
+#include "syntax.h"
 #include "timeutil.h"
 #include "transition.h"
 #include "watch.h"
@@ -46,6 +47,16 @@ ocf_arbiter_parse_holder(const char *value, int *priority, char *name,
 	*priority = (int)p;
 	snprintf(name, len, "%s", end + 1);
 	return 0;
+}
+
+/* the holder's name goes to logs and the state: no control characters
+ * from whoever could write the key */
+static void
+printable(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (ocf_is_control(*s))
+			*s = '?';
 }
 
 /* record what the check saw: the holder, our token */
@@ -316,8 +327,10 @@ observe(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
 	f->handover = ((f->holding && f->ours) || (!f->holding && !kv->found)) &&
 	    ocf_etcd_get(&a->e, a->handover_key, &hv, err, sizeof(err)) == 0 &&
 	    hv.found && strcmp(hv.value, me) != 0;
-	if (f->handover)
+	if (f->handover) {
 		snprintf(a->asker, sizeof(a->asker), "%s", hv.value);
+		printable(a->asker);
+	}
 }
 
 /* a failed promotion: give the key back, and back off before taking it
@@ -377,9 +390,11 @@ ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
 			ocf_notice("etcd reachable again");
 		a->cut = 0;
 		a->good++;
-		if (kv.found)
+		if (kv.found) {
 			ocf_arbiter_parse_holder(kv.value, &prio, holder,
 			    sizeof(holder));
+			printable(holder);
+		}
 		t->verdict = kv.found ? OCF_OK : OCF_CRITICAL;
 		snprintf(t->reason, sizeof(t->reason), kv.found ? "leader "
 		    "'%s' (token %lld)" : "no leader", holder,
