@@ -44,7 +44,7 @@ ocf_hot_observe(const struct ocf_config *c, struct ocf_state *s,
 	if (ocf_hot_look(c, c->probe_timeout, &h, err, sizeof(err)) == 0 &&
 	    h.running > 0) {
 		f->chan_up = 1;
-		ocf_notice("hot standby: channel accounts run: %s", h.names);
+		ocf_debug("hot standby: channel accounts run: %s", h.names);
 	}
 }
 
