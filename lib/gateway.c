@@ -303,23 +303,27 @@ ocf_gateway_adopt(const struct ocf_config *c, struct ocf_state *s)
 }
 
 int
-ocf_gateway_adopt_held(const struct ocf_config *c, struct ocf_state *s)
+ocf_gateway_up(const struct ocf_config *c)
 {
 	struct ocf_probe_result r;
 	struct ocf_probe_opts o;
+	int v = ocf_probe(ocf_config_probe(c, c->gateway_url, c->probe_timeout,
+	    &o), &r);
+
+	/* ready, or live with only a channel (or the like) failing */
+	return v == OCF_OK || (v == OCF_WARNING && r.live &&
+	    strstr(r.failing, "startup") == NULL &&
+	    strstr(r.failing, "draining") == NULL);
+}
+
+int
+ocf_gateway_adopt_held(const struct ocf_config *c, struct ocf_state *s)
+{
 	unsigned long long start;
 	pid_t pg;
-	int v;
 
-	if (!use_cmd(c) || (pg = ocf_gateway_find_marked(c)) <= 0)
-		return 0;
-	v = ocf_probe(ocf_config_probe(c, c->gateway_url, c->probe_timeout,
-	    &o), &r);
-	/* live, past its start, not draining: only channels may fail */
-	if (!(v == OCF_OK || (v == OCF_WARNING && r.live &&
-	    strstr(r.failing, "startup") == NULL &&
-	    strstr(r.failing, "draining") == NULL)) ||
-	    ocf_proc_start_time(pg, &start) == -1)
+	if (!use_cmd(c) || (pg = ocf_gateway_find_marked(c)) <= 0 ||
+	    !ocf_gateway_up(c) || ocf_proc_start_time(pg, &start) == -1)
 		return 0;
 	ocf_notice("adopting the hot gateway already running: process group "
 	    "%ld", (long)pg);

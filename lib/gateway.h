@@ -38,6 +38,10 @@ int ocf_gateway_adopt(const struct ocf_config *c, struct ocf_state *s);
  * start and not draining */
 int ocf_gateway_adopt_held(const struct ocf_config *c, struct ocf_state *s);
 
+/* 1 when GATEWAY_URL answers live, past its start (no "startup-*" failing)
+ * and not draining: ready, or not only because of its channels */
+int ocf_gateway_up(const struct ocf_config *c);
+
 /* 1 when anything of a gateway may be left: running, or processes that
  * carry our mark (helpers of a dead leader, an unrecorded or draining
  * gateway) */

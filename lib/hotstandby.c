@@ -23,8 +23,6 @@ void
 ocf_hot_observe(const struct ocf_config *c, struct ocf_state *s,
     struct ocf_facts *f)
 {
-	struct ocf_probe_result r;
-	struct ocf_probe_opts o;
 	struct ocf_hot_channels h;
 	char err[OCF_ERRLEN];
 
@@ -36,9 +34,9 @@ ocf_hot_observe(const struct ocf_config *c, struct ocf_state *s,
 		return;
 	}
 	if (s->hot_fence[0] != '\0') {
+		/* its own start of the channels is over once it is up */
 		mark(s, "starting");
-		f->hot_ready = ocf_probe(ocf_config_probe(c, c->gateway_url,
-		    c->probe_timeout, &o), &r) == OCF_OK;
+		f->hot_ready = ocf_gateway_up(c);
 	} else if (s->role == OCF_ROLE_STANDBY) {
 		mark(s, "held");
 	}
@@ -46,7 +44,7 @@ ocf_hot_observe(const struct ocf_config *c, struct ocf_state *s,
 	if (ocf_hot_look(c, c->probe_timeout, &h, err, sizeof(err)) == 0 &&
 	    h.running > 0) {
 		f->chan_up = 1;
-		ocf_notice("hot standby: channel accounts run: %s", h.names);
+		ocf_debug("hot standby: channel accounts run: %s", h.names);
 	}
 }
 

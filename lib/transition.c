@@ -349,6 +349,7 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 	char err[OCF_ERRLEN];
 	int running, adopted = 0, primary = OCF_CRITICAL, status = OCF_OK;
 	double started = ocf_mono(), down = 0, ready_from;
+	double wait = c->ready_timeout;
 
 	if (begin(c, &x, mem, t) != OCF_OK)
 		goto out;
@@ -399,7 +400,6 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 			status = ocf_exit_worst(status,
 			    sync_step(c, &x, t, "secrets", ocf_sync_secrets));
 	}
-	ready_from = ocf_mono();
 	if (!running) {
 		/* a fence left in the file would keep the channels off */
 		if (ocf_hot_unfence(c, s, 0, err, sizeof(err)) == -1)
@@ -408,12 +408,14 @@ ocf_promote_from(const struct ocf_config *c, int flags, struct ocf_memory *mem,
 		if (ocf_gateway_start(c, s, err, sizeof(err)) == -1)
 			goto failed;
 		save(&x);	/* the pid, before the long wait */
-	} else if (is_hot(c) && hot_serve(c, &x, c->ready_timeout, err,
-	    sizeof(err)) == -1) {
-		goto failed;
+	} else if (is_hot(c)) {
+		/* READY_TIMEOUT bounds the two waits together */
+		ready_from = ocf_mono();
+		if (hot_serve(c, &x, wait, err, sizeof(err)) == -1)
+			goto failed;
+		wait -= ocf_mono() - ready_from;
 	}
-	if (ocf_gateway_wait_ready(c, s, c->ready_timeout - (ocf_mono() -
-	    ready_from), err, sizeof(err)) == -1)
+	if (ocf_gateway_wait_ready(c, s, wait, err, sizeof(err)) == -1)
 		goto failed;
 	hot_mark(c, s, "serving");
 	arrive(s, OCF_ROLE_ACTIVE, flags);

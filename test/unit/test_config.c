@@ -1524,6 +1524,25 @@ test_finish_bad_primary_ip_field(void **state)
 	    "or IP address");
 }
 
+/* issue 16: a hot standby is told from a serving node by its channels:
+ * READY_CHECK=readyz cannot see them */
+static void
+test_finish_hot_needs_channels(void **state)
+{
+	(void)state;
+	set_ok("STANDBY_MODE", "hot");
+	assert_int_equal(c.standby_mode, OCF_STANDBY_HOT);
+	assert_int_equal(finish(0), 0);		/* READY_CHECK=auto */
+	set_ok("READY_CHECK", "channels");
+	assert_int_equal(finish(0), 0);
+	set_ok("READY_CHECK", "readyz");
+	assert_int_equal(finish(0), -1);
+	assert_string_equal(err, "STANDBY_MODE=hot needs the channels checked: "
+	    "READY_CHECK must be channels or auto, not readyz");
+	set_ok("STANDBY_MODE", "cold");
+	assert_int_equal(finish(0), 0);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int
@@ -1611,6 +1630,7 @@ main(void)
 		T(test_finish_missing_primary),
 		T(test_finish_gateway_url_empty),
 		T(test_finish_bad_primary_ip_field),
+		T(test_finish_hot_needs_channels),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
