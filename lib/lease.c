@@ -67,9 +67,9 @@ keeper(const struct ocf_config *c, struct ocf_lease *l, int fd)
 	struct ocf_etcd e = {
 		.endpoints = c->etcd_endpoints,
 		.ca_file = c->ca_file[0] != '\0' ? c->ca_file : NULL,
-		.timeout = attempt_timeout(c),
 	};
 	double ttl = c->lease_ttl, sent = sent_of(l), next = sent + ttl / 3;
+	double attempt = attempt_timeout(c), endpoints = 1;
 	char err[OCF_ERRLEN];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	struct sigaction sa;
@@ -84,16 +84,17 @@ keeper(const struct ocf_config *c, struct ocf_lease *l, int fd)
 	sa.sa_handler = SIG_DFL;	/* released: ends without a fence */
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)prctl(PR_SET_NAME, "ocf-lease");
+	for (const char *p1 = c->etcd_endpoints; *p1 != '\0'; p1++)
+		endpoints += *p1 == ',';
 	for (;;) {
 		double now = ocf_uptime(), fence_at = sent + ttl * FENCE_AT;
 		double until = next < fence_at ? next : fence_at;
+		char c1;
 
 		/* short naps: a node resumed from a suspend (the boot clock
 		 * ran on, the lease too) fences within one */
 		if (until > now + NAP)
 			until = now + NAP;
-		char c1;
-
 		if (now >= fence_at)
 			_exit(fence(c, sent, "no lease renewal for 2/3 of "
 			    "LEASE_TTL") == 0 ? OCF_LEASE_LATE : OCF_LEASE_LEFT);
@@ -102,11 +103,18 @@ keeper(const struct ocf_config *c, struct ocf_lease *l, int fd)
 			int rc = fence(c, sent, "the watcher is gone");
 
 			/* whoever comes next need not wait for the TTL */
+			e.timeout = attempt;
 			(void)ocf_etcd_revoke(&e, l->id, err, sizeof(err));
 			_exit(rc == 0 ? OCF_LEASE_ORPHAN : OCF_LEASE_LEFT);
 		}
 		if ((now = ocf_uptime()) < next)
 			continue;
+		/* every endpoint tried before the fence is due, not after */
+		e.timeout = (fence_at - now) / endpoints;
+		if (e.timeout > attempt)
+			e.timeout = attempt;
+		if (e.timeout < 0.05)
+			e.timeout = 0.05;
 		if (ocf_etcd_keepalive(&e, l->id, &left, err,
 		    sizeof(err)) == -1) {
 			if (!failing++)
