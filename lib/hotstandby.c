@@ -180,7 +180,7 @@ ocf_hot_preflight(const struct ocf_config *c)
 {
 	struct ocf_chan_result r;
 	struct ocf_probe_opts o;
-	char path[1100], rec[512], err[OCF_ERRLEN];
+	char rec[512], err[OCF_ERRLEN];
 	const char *tok;
 
 	ocf_config_rpc(c, c->probe_timeout, &o);
@@ -195,7 +195,6 @@ ocf_hot_preflight(const struct ocf_config *c)
 	else if (r.rpc == OCF_RPC_NONE && r.code != 0)
 		ocf_warn("STANDBY_MODE=hot: the admin RPC of '%s': %s",
 		    c->gateway_url, r.reason);
-	ocf_hot_config_path(c, path, sizeof(path));
 	if (ocf_hot_fence_plan(c, rec, sizeof(rec), err, sizeof(err)) == -1)
 		ocf_warn("STANDBY_MODE=hot: a start of the gateway cannot be "
 		    "fenced (%s): its channels come up until the watcher "
