@@ -2,20 +2,23 @@
 # links.  sources TARGET prints the lib/*.c basenames the target needs,
 # libs TARGET the libraries beyond libc and libm.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-FUZZ_TARGETS='config state health split knownhosts chanstatus'
+FUZZ_TARGETS='config state health split knownhosts chanstatus etcdjson'
 sources() {
 	case $1 in
 	config)	echo config syntax log timeutil cmdline ;;
 	state)	echo state atomic lock log timeutil ;;
 	health)	echo health ;;
 	split)	echo cmdline ;;
-	knownhosts)	echo knownhosts ;;
+	knownhosts)	echo knownhosts base64 ;;
 	chanstatus)	echo chanstatus ;;
+	etcdjson)	echo etcdjson base64 ;;
 	esac
 }
 libs() {
 	case $1 in
 	knownhosts)	pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto ;;
 	chanstatus)	pkg-config --libs jansson 2>/dev/null || echo -ljansson ;;
+	etcdjson)	echo "$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)" \
+		    "$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)" ;;
 	esac
 }
