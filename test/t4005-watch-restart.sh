@@ -58,6 +58,14 @@ test_cmp_str 'still active, same gateway, still one transition' \
 	"$(state_get ROLE) $(state_get GATEWAY_PID) $(state_get TRANSITIONS)"
 test_ok 'the restarted watcher checks again' \
 	awk -v a="$LP" -v b="$(state_get LAST_PROBE)" 'BEGIN { exit !(b > a) }' 
+# a second watcher of the same node would undo the first one's transitions
+# (bounded: one that is not refused runs on, and timeout says 124)
+test_expect_code 4 'a second ocf-watch of the same STATE_DIR is refused' \
+	timeout 10 ocf-watch -v
+timeout 10 ocf-watch -v 2>"$TMP/second.err"
+test_grep '... naming the one that runs' \
+	"another ocf-watch \\(pid $WATCH_PID\\) watches" "$TMP/second.err"
+test_ok '... which runs on' pid_alive "$WATCH_PID"
 test_cmp_str 'the gateway was started once' 1 \
 	"$(grep -c 'started gateway' "$WLOG")"
 
