@@ -289,22 +289,32 @@ ocf_etcd_grant(struct ocf_etcd *e, long long ttl, long long *id,
 	return 0;
 }
 
+/* a call about lease id: {"ID":"id"} */
+static int
+lease_call(struct ocf_etcd *e, const char *path, long long id,
+    parse_fn *parse, struct out *o, const char *ok_error, char *err,
+    size_t errlen)
+{
+	json_t *req = NULL, *i = num(id);
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	if (i != NULL)
+		req = json_pack("{s:o}", "ID", i);
+	rc = call(e, path, req, parse, o, ok_error, err, errlen);
+	json_decref(req);
+	return rc == -1 ? -1 : 0;
+}
+
 int
 ocf_etcd_keepalive(struct ocf_etcd *e, long long id, long long *ttl,
     char *err, size_t errlen)
 {
-	json_t *req = NULL, *i = num(id);
 	struct out o;
-	int rc;
 
-	memset(&o, 0, sizeof(o));
 	*ttl = 0;
-	if (i != NULL)
-		req = json_pack("{s:o}", "ID", i);
-	rc = call(e, "/v3/lease/keepalive", req, p_keepalive, &o, NULL, err,
-	    errlen);
-	json_decref(req);
-	if (rc == -1)
+	if (lease_call(e, "/v3/lease/keepalive", id, p_keepalive, &o, NULL,
+	    err, errlen) == -1)
 		return -1;
 	*ttl = o.a;
 	return 0;
@@ -313,18 +323,11 @@ ocf_etcd_keepalive(struct ocf_etcd *e, long long id, long long *ttl,
 int
 ocf_etcd_revoke(struct ocf_etcd *e, long long id, char *err, size_t errlen)
 {
-	json_t *req = NULL, *i = num(id);
 	struct out o;
-	int rc;
 
-	memset(&o, 0, sizeof(o));
-	if (i != NULL)
-		req = json_pack("{s:o}", "ID", i);
 	/* expired or revoked before: what we wanted */
-	rc = call(e, "/v3/lease/revoke", req, p_header, &o, LEASE_GONE, err,
-	    errlen);
-	json_decref(req);
-	return rc == -1 ? -1 : 0;
+	return lease_call(e, "/v3/lease/revoke", id, p_header, &o, LEASE_GONE,
+	    err, errlen);
 }
 
 int
