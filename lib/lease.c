@@ -81,7 +81,9 @@ keeper(const struct ocf_config *c, struct ocf_lease *l, int fd)
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_DFL;	/* released: ends without a fence */
+	/* a SIGTERM ends it without a fence: the watcher sees it end, and
+	 * fences (ocf_lease_ended) */
+	sa.sa_handler = SIG_DFL;
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)prctl(PR_SET_NAME, "ocf-lease");
 	for (const char *p1 = c->etcd_endpoints; *p1 != '\0'; p1++)
