@@ -47,7 +47,13 @@ run_one () {	# label command...
 		grep -Eq '^not ok|^\[  FAILED  \]' "$log" || fail=$((fail + 1))
 		failed_files="$failed_files $label"
 		printf 'FAIL %s (exit %d, %ss)\n' "$label" "$rc" "$secs"
-		sed 's/^/    /' "$log" | tail -n 40
+		# each failed check with the diagnostics under it first (the
+		# tail alone can miss them), then how the test ended
+		awk '/^not ok|^\[  FAILED  \]/ { n = 12; print; next }
+			n > 0 && /^#/ { n--; print; next } { n = 0 }' "$log" |
+			head -n 60 | sed 's/^/    /'
+		printf '    [...]\n'
+		sed 's/^/    /' "$log" | tail -n 15
 	else
 		printf 'ok   %s (%ss)\n' "$label" "$secs"
 	fi
