@@ -86,26 +86,35 @@ classify(const struct ocf_http_resp *h, const struct ocf_probe_opts *o,
 	    r->cs.total, down);
 }
 
-int
-ocf_chan_probe(const struct ocf_probe_opts *o, struct ocf_chan_result *r)
+void
+ocf_chan_rpc_post(const struct ocf_probe_opts *o, const char *body,
+    size_t max_body, struct ocf_http_resp *h)
 {
 	char url[OCF_URL_MAX + sizeof(OCF_CHAN_RPC_PATH)];
-	struct ocf_http_resp h;
 	struct ocf_http_req q = {
 		.url = url,
 		.timeout = o->timeout,
 		.ca_file = o->ca_file,
 		.token_file = o->token_file,
 		.ipv = o->ipv,
-		.post_json = "{\"method\":\"channels.status\",\"params\":{}}",
-		.max_body = CHAN_BODY_MAX,
+		.post_json = body,
+		.max_body = max_body,
 		.no_proxy = 1,
 	};
+
+	snprintf(url, sizeof(url), "%s%s", o->url, OCF_CHAN_RPC_PATH);
+	ocf_http_do(&q, h);
+}
+
+int
+ocf_chan_probe(const struct ocf_probe_opts *o, struct ocf_chan_result *r)
+{
+	struct ocf_http_resp h;
 	double t0 = ocf_mono();
 
 	memset(r, 0, sizeof(*r));
-	snprintf(url, sizeof(url), "%s%s", o->url, OCF_CHAN_RPC_PATH);
-	ocf_http_do(&q, &h);
+	ocf_chan_rpc_post(o, "{\"method\":\"channels.status\",\"params\":{}}",
+	    CHAN_BODY_MAX, &h);
 	classify(&h, o, r);
 	ocf_http_free(&h);
 	r->elapsed = ocf_mono() - t0;

@@ -13,6 +13,7 @@
 
 #define OCF_CHAN_RPC_PATH "/api/v1/admin/rpc"
 
+struct ocf_http_resp;
 struct ocf_probe_opts;
 
 enum ocf_chan_rpc {
@@ -38,6 +39,13 @@ struct ocf_chan_result {
 
 /* Run the check against o->url; returns r->status */
 int ocf_chan_probe(const struct ocf_probe_opts *o, struct ocf_chan_result *r);
+
+/*
+ * POST body to o->url's admin RPC with o's timeout, CA, token and address
+ * family, straight (no proxy); the caller frees h with ocf_http_free()
+ */
+void ocf_chan_rpc_post(const struct ocf_probe_opts *o, const char *body,
+    size_t max_body, struct ocf_http_resp *h);
 
 /* 1 when the host of url is loopback (127.0.0.0/8, ::1, localhost) */
 int ocf_url_loopback(const char *url);

@@ -15,23 +15,13 @@ int
 ocf_gw_rpc(const struct ocf_probe_opts *o, const char *method,
     const char *params, struct ocf_rpc_reply *r)
 {
-	char url[OCF_URL_MAX + sizeof(OCF_CHAN_RPC_PATH)], m[OCF_JSON_ROOM(64)];
+	char m[OCF_JSON_ROOM(64)];
 	struct ocf_http_resp h;
-	struct ocf_http_req q = {
-		.url = url,
-		.timeout = o->timeout,
-		.ca_file = o->ca_file,
-		.token_file = o->token_file,
-		.ipv = o->ipv,
-		.max_body = RPC_BODY_MAX,
-		.no_proxy = 1,
-	};
 	char *body;
 	size_t len;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
-	snprintf(url, sizeof(url), "%s%s", o->url, OCF_CHAN_RPC_PATH);
 	len = strlen(params) + 64 + sizeof(m);
 	if ((body = malloc(len)) == NULL) {
 		snprintf(r->message, sizeof(r->message), "out of memory");
@@ -39,8 +29,7 @@ ocf_gw_rpc(const struct ocf_probe_opts *o, const char *method,
 	}
 	snprintf(body, len, "{\"method\":%s,\"params\":%s}",
 	    ocf_json_str(method, m, sizeof(m)), params);
-	q.post_json = body;
-	ocf_http_do(&q, &h);
+	ocf_chan_rpc_post(o, body, RPC_BODY_MAX, &h);
 	if (h.code == 0)
 		snprintf(r->message, sizeof(r->message), "%s: no answer (%.160s)",
 		    method, h.error);
