@@ -33,6 +33,11 @@ ocf_hot_observe(const struct ocf_config *c, struct ocf_state *s,
 		mark(s, "stopped");
 		return;
 	}
+	/* it outlived READY_TIMEOUT: its start was good, the next is not
+	 * held back */
+	if (s->hot_starts > 0 &&
+	    ocf_since(s->hot_started_up, f->now) >= c->ready_timeout)
+		s->hot_starts = 0;
 	if (s->hot_fence[0] != '\0') {
 		/* its own start of the channels is over once it is up */
 		mark(s, "starting");
@@ -96,6 +101,13 @@ start(const struct ocf_config *c, struct ocf_txn *x, char *msg, size_t len)
 	if (ocf_gateway_running(c, s) || ocf_gateway_adopt_held(c, s))
 		return ocf_status_set(&(int){ 0 }, msg, len, OCF_OK,
 		    "hot standby: the gateway runs already");
+	if (s->hot_starts > 0)
+		ocf_warn("hot standby: the gateway died within READY_TIMEOUT "
+		    "(%gs) of its last start: start %d in a row; should this "
+		    "one die as soon, the next waits %.0fs", c->ready_timeout,
+		    s->hot_starts + 1, ocf_watch_backoff(c, s->hot_starts + 1));
+	s->hot_starts++;
+	s->hot_started_up = ocf_uptime();
 	fence(c, x);
 	if (ocf_gateway_start(c, s, err, sizeof(err)) == -1) {
 		mark(s, "stopped");

@@ -76,6 +76,8 @@ static const struct field fields[] = {
 	FLD("WITNESS", F_STR, witness),
 	FLD("HOT_FENCE", F_STR, hot_fence),
 	FLD("HOT_GATEWAY", F_STR, hot_gateway),
+	FLD("HOT_STARTS", F_INT, hot_starts),
+	FLD("HOT_STARTED_UP", F_TIME, hot_started_up),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 /* the parser marks each key seen in a 64-bit mask, VERSION last */
@@ -107,7 +109,7 @@ void
 ocf_state_rebase(struct ocf_state *s, double now_up, double now_wall)
 {
 	double *ups[] = { &s->last_transition_up, &s->ok_since_up,
-	    &s->notready_since_up, &s->promote_failed_up };
+	    &s->notready_since_up, &s->promote_failed_up, &s->hot_started_up };
 
 	if (strcmp(s->boot_id, ocf_boot_id()) != 0) {
 		s->last_transition_up = up_of(s->last_transition, now_up,
@@ -116,6 +118,7 @@ ocf_state_rebase(struct ocf_state *s, double now_up, double now_wall)
 		s->notready_since_up = up_of(s->notready_since, now_up,
 		    now_wall);
 		s->promote_failed_up = s->promote_fails > 0 ? now_up : 0;
+		s->hot_started_up = s->hot_starts > 0 ? now_up : 0;
 		s->flap_times[0] = '\0';
 		snprintf(s->boot_id, sizeof(s->boot_id), "%s", ocf_boot_id());
 	}

@@ -77,6 +77,11 @@ struct ocf_state {
 	 */
 	char hot_fence[512];		/* HOT_FENCE */
 	char hot_gateway[16];		/* HOT_GATEWAY */
+	/* HOT_STARTS: starts in a row of a hot gateway that did not outlive
+	 * READY_TIMEOUT (reset once one does); HOT_STARTED_UP: uptime of
+	 * the last start.  The next waits as a failed promotion does. */
+	int hot_starts;
+	double hot_started_up;
 };
 
 void ocf_state_init(struct ocf_state *s);

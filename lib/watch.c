@@ -156,6 +156,10 @@ ocf_watch_decide(const struct ocf_config *c, const struct ocf_state *s,
 		return OCF_ACT_PROMOTE;
 	}
 	if (s->role == OCF_ROLE_STANDBY && f->hot && !f->hot_running) {
+		/* one that dies soon after its start: not started in a loop */
+		if (s->hot_starts > 0 && ocf_since(s->hot_started_up, now) <
+		    ocf_watch_backoff(c, s->hot_starts))
+			return OCF_ACT_NOTHING;
 		*why = "the hot gateway is not running";
 		return OCF_ACT_HOT_START;
 	}

@@ -49,7 +49,8 @@ run_one () {	# label command...
 		printf 'FAIL %s (exit %d, %ss)\n' "$label" "$rc" "$secs"
 		# each failed check with the diagnostics under it first (the
 		# tail alone can miss them), then how the test ended
-		awk '/^not ok|^\[  FAILED  \]/ { n = 12; print; next }
+		awk '/^not ok|^\[ +(ERROR|FAILED|LINE) +\]/ {
+				n = 12; print; next }
 			n > 0 && /^#/ { n--; print; next } { n = 0 }' "$log" |
 			head -n 60 | sed 's/^/    /'
 		printf '    [...]\n'

@@ -229,6 +229,50 @@ test_hot_standby(void **unused)
 	}
 }
 
+/* a hot gateway that dies soon after each start is started again with
+ * the promotions' back-off (base 60 s here), not at every check; the
+ * primary being down still promotes at once */
+static void
+test_hot_start_backs_off(void **unused)
+{
+	struct ocf_state s = state(OCF_ROLE_STANDBY, 0, 5);
+	const char *why;
+	double t0 = 1000;
+
+	(void)unused;
+	s.hot_starts = 1;
+	s.hot_started_up = t0;
+	{
+		struct ocf_facts f = { OCF_OK, 0, 0, t0 + 59, 1, 0, 0, 0 };
+
+		assert_int_equal(ocf_watch_decide(&cfg, &s, &f, &why),
+		    OCF_ACT_NOTHING);
+		f.now = t0 + 60;
+		assert_int_equal(ocf_watch_decide(&cfg, &s, &f, &why),
+		    OCF_ACT_HOT_START);
+		/* the third start in a row waits 4 x 60 s after the last */
+		s.hot_starts = 3;
+		f.now = t0 + 239;
+		assert_int_equal(ocf_watch_decide(&cfg, &s, &f, &why),
+		    OCF_ACT_NOTHING);
+		f.now = t0 + 240;
+		assert_int_equal(ocf_watch_decide(&cfg, &s, &f, &why),
+		    OCF_ACT_HOT_START);
+		/* no back-off after a start that lasted (counter reset) */
+		s.hot_starts = 0;
+		f.now = t0 + 1;
+		assert_int_equal(ocf_watch_decide(&cfg, &s, &f, &why),
+		    OCF_ACT_HOT_START);
+		/* the primary down: the promotion does not wait for it */
+		s.hot_starts = 5;
+		s.rises = 0;
+		s.fails = 3;
+		f.verdict = OCF_CRITICAL;
+		assert_int_equal(ocf_watch_decide(&cfg, &s, &f, &why),
+		    OCF_ACT_PROMOTE);
+	}
+}
+
 /* cold mode: a running gateway on a standby is a stray, whatever the
  * hot facts would say (they are not asked) */
 static void
@@ -292,6 +336,7 @@ main(void)
 		cmocka_unit_test_setup(test_failback_delayed_and_manual, setup),
 		cmocka_unit_test_setup(test_rebase_after_reboot, setup),
 		cmocka_unit_test_setup(test_hot_standby, setup),
+		cmocka_unit_test_setup(test_hot_start_backs_off, setup),
 		cmocka_unit_test_setup(test_cold_ignores_hot_facts, setup),
 	};
 
