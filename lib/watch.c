@@ -725,6 +725,7 @@ ocf_watch_reset(const struct ocf_config *c, char *msg, unsigned long len)
 	} else {
 		x.s.latched = 0;
 		x.s.fails = x.s.rises = 0;
+		x.s.hot_starts = 0;
 		x.s.flap_times[0] = '\0';
 		x.s.last_error[0] = '\0';
 		if (ocf_txn_commit(&x) == -1) {

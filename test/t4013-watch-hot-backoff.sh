@@ -3,9 +3,9 @@
 # dies as soon as it starts (a broken config, a full disk) is started again
 # with the promotions' back-off (base max(HOLD_DOWN, CHECK_INTERVAL),
 # doubling, at most 16 x), not at every check: a cheap VPS is not kept busy
-# starting Node.js in a loop.  Once a start outlives READY_TIMEOUT the
-# count is reset (HOT_STARTS=0), and a later crash is repaired at the next
-# check again.  Stand-in gateway: a script that counts its starts and dies,
+# starting Node.js in a loop.  ocf-watch --reset clears the count; once a
+# start outlives READY_TIMEOUT it is reset too (HOT_STARTS=0), and a later
+# crash is repaired at the next check again.  Stand-in gateway: a script that counts its starts and dies,
 # or, once $TMP/live exists, runs ocf-testsrv.
 
 . "$(dirname "$0")/lib.sh"
@@ -56,10 +56,20 @@ test_cmp_str 'still a standby, nothing promoted, nothing latched' \
 	'standby 0 0' \
 	"$(state_get ROLE) $(state_get TRANSITIONS) $(state_get LATCHED)"
 
-# repaired: the next start (after at most 16 s) lasts
+# repaired, and the operator says so: the next start comes at once,
+# where the back-off would still hold it (its 5th start waits 16 s)
+wait_until 20 started_since 4 || bail_out 'no 5th start'
 touch "$TMP/live"
-test_ok 'a gateway that lasts: started, HOT_STARTS back to 0' \
-	wait_until 30 state_is HOT_STARTS 0
+n=$(starts)
+left=$(awk -v k="$(state_get HOT_STARTS)" -v at="$(state_get HOT_STARTED_UP)" \
+	'{ w = 2 ^ (k > 5 ? 4 : k - 1); printf "%d\n", at + w - $1 }' /proc/uptime)
+test_ok "the back-off would hold the next start ${left} s more" \
+	test "$left" -gt 5
+test_ok 'ocf-watch --reset' ocf-watch --reset
+test_ok '... and the next check starts the gateway (no back-off)' \
+	wait_until 3 started_since "$n"
+test_ok 'a start that outlives READY_TIMEOUT: HOT_STARTS back to 0' \
+	wait_until 10 state_is HOT_STARTS 0
 test_cmp_str 'HOT_GATEWAY=held' held "$(state_get HOT_GATEWAY)"
 n=$(starts)
 gw=$(state_get GATEWAY_PID)
