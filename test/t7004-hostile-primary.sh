@@ -76,8 +76,8 @@ bg() {
 	track_pgid "$BG_PID"
 }
 
-# listening PORT: something listens on PORT
-listening() {
+# listens PORT: something listens on PORT (common.sh has listening)
+listens() {
 	! port_free "$1"
 }
 
@@ -233,7 +233,7 @@ while time.time() < end:
     c, _ = s.accept()
     threading.Thread(target=conn, args=(c,), daemon=True).start()
 ' "$PB" "$TMP/pymode"
-	if wait_until 5 listening "$PB"; then
+	if wait_until 5 listens "$PB"; then
 		for m in banner http09 truncated endlessheaders hugeheader \
 			continue ready503 emptyready; do
 			printf '%s\n' "$m" >"$TMP/pymode.tmp"
@@ -292,7 +292,7 @@ if command -v openssl >/dev/null 2>&1; then
 		-key "$TMP/key.pem" -www -quiet
 	bg tls2 openssl s_server -accept "127.0.0.1:$PT2" -cert "$TMP/cert2.pem" \
 		-key "$TMP/key2.pem" -www -quiet
-	if wait_until 5 listening "$PT" && wait_until 5 listening "$PT2"; then
+	if wait_until 5 listens "$PT" && wait_until 5 listens "$PT2"; then
 		unset PRIMARY_URL
 		STATE_DIR=$TMP/st-tls
 		export STATE_DIR
