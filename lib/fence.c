@@ -22,6 +22,18 @@ ocf_fence_id_ok(const char *id)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.@+") == n;
 }
 
+/* a reason reaches the log: what the file holds near an error (jansson
+ * quotes it) or an id it has shows with control characters made '?' */
+static void
+clean(char *err, size_t errlen)
+{
+	if (errlen == 0)
+		return;
+	for (; *err != '\0'; err++)
+		if ((unsigned char)*err < 0x20 || *err == 0x7f)
+			*err = '?';
+}
+
 static int
 fail(char *err, size_t errlen, const char *what)
 {
@@ -39,6 +51,7 @@ load(const char *text, size_t len, char *err, size_t errlen)
 	if (root == NULL) {
 		snprintf(err, errlen, "not plain JSON (line %d: %s)", je.line,
 		    je.text);
+		clean(err, errlen);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
@@ -194,6 +207,8 @@ ocf_fence_add(const char *text, size_t len, char **out, size_t *outlen,
 	if (n > 0 && (rc = dump(root, out, outlen, err, errlen)) == 0)
 		rc = 1;
 out:
+	if (rc == -1)
+		clean(err, errlen);
 	if (rc != 1)
 		record[0] = '\0';
 	json_decref(root);

@@ -50,7 +50,9 @@ ocf_rpc_parse(const char *body, size_t len, struct ocf_rpc_reply *r)
 		const char *m = json_string_value(json_object_get(
 		    json_object_get(root, "error"), "message"));
 
-		copy(r->message, sizeof(r->message), m != NULL ? m : "not ok");
+		/* an empty message would tell the operator nothing */
+		copy(r->message, sizeof(r->message), m != NULL && *m != '\0' ?
+		    m : "not ok");
 		rc = -2;
 	} else {
 		copy(r->message, sizeof(r->message), "no \"ok\" in the reply");

@@ -2,7 +2,7 @@
 # links.  sources TARGET prints the lib/*.c basenames the target needs,
 # libs TARGET the libraries beyond libc and libm.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-FUZZ_TARGETS='config state health split knownhosts chanstatus etcdjson'
+FUZZ_TARGETS='config state health split knownhosts chanstatus etcdjson rpcreply fence'
 sources() {
 	case $1 in
 	config)	echo config syntax log timeutil cmdline ;;
@@ -12,12 +12,15 @@ sources() {
 	knownhosts)	echo knownhosts base64 ;;
 	chanstatus)	echo chanstatus ;;
 	etcdjson)	echo etcdjson base64 ;;
+	rpcreply)	echo rpcreply ;;
+	fence)	echo fence ;;
 	esac
 }
 libs() {
 	case $1 in
 	knownhosts)	pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto ;;
-	chanstatus)	pkg-config --libs jansson 2>/dev/null || echo -ljansson ;;
+	chanstatus|rpcreply|fence)
+		pkg-config --libs jansson 2>/dev/null || echo -ljansson ;;
 	etcdjson)	echo "$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)" \
 		    "$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)" ;;
 	esac

@@ -192,6 +192,34 @@ test_refuses_what_it_cannot_keep(void **unused)
 	assert_string_equal(rec, "");
 }
 
+/* the reason reaches the log: what the file holds near an error, or an
+ * id it has, shows without its control characters */
+static void
+test_reason_is_one_line(void **unused)
+{
+	static const char ctl[] = "\001";
+	static const char nl[] = "{\"channels\":{\"i\\nrc\":{}}}";
+	static const char acc[] = "{\"channels\":{\"irc\":{\"accounts\":"
+	    "{\"a\\u001bb\":{}}}}}";
+	char rec[256], err[200], *out;
+	size_t len;
+
+	(void)unused;
+	assert_int_equal(ocf_fence_add(ctl, 1, &out, &len, rec, sizeof(rec),
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not plain JSON"));
+	assert_non_null(strstr(err, "near '?'"));
+	assert_int_equal(ocf_fence_undo(ctl, 1, "irc/default:n", &out, &len,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "near '?'"));
+	assert_int_equal(ocf_fence_add(nl, strlen(nl), &out, &len, rec,
+	    sizeof(rec), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'i?rc'"));
+	assert_int_equal(ocf_fence_add(acc, strlen(acc), &out, &len, rec,
+	    sizeof(rec), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'a?b'"));
+}
+
 static void
 test_record_walk(void **unused)
 {
@@ -222,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_undo_leaves_what_changed),
 		cmocka_unit_test(test_patch_for_the_gateway),
 		cmocka_unit_test(test_refuses_what_it_cannot_keep),
+		cmocka_unit_test(test_reason_is_one_line),
 		cmocka_unit_test(test_record_walk),
 	};
 

@@ -66,6 +66,10 @@ errors(void **unused)
 	    "config.get");
 	assert_int_equal(parse("{\"ok\":false}", &r), -2);
 	assert_string_equal(r.message, "not ok");
+	/* an empty message says nothing: the operator is told "not ok" */
+	assert_int_equal(parse("{\"ok\":false,\"error\":{\"message\":\"\"}}",
+	    &r), -2);
+	assert_string_equal(r.message, "not ok");
 	assert_int_equal(parse("<html>", &r), -1);
 	assert_string_equal(r.message, "not JSON");
 	assert_int_equal(parse("{\"payload\":{}}", &r), -1);
