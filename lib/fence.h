@@ -52,7 +52,11 @@ int ocf_fence_undo(const char *text, size_t len, const char *record,
  * config.patch, for a gateway that runs and rewrites its own file:
  * {"channels":{"irc":{"accounts":null}}} and the like.  Returns its
  * length, or -1 when record is bad or buf too small.
+ * OCF_FENCE_PATCH_ROOM(n) bytes always hold the patch of a record of
+ * fewer than n bytes: an item of 6 ("c/a:k ") becomes at most 40
+ * ("\"c\":{\"accounts\":{\"a\":{\"enabled\":null}}},"), and ids need no escape.
  */
+#define OCF_FENCE_PATCH_ROOM(n) (8 * (n) + 64)
 int ocf_fence_patch(const char *record, char *buf, size_t len);
 
 /*

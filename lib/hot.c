@@ -284,7 +284,7 @@ int
 ocf_hot_unfence(const struct ocf_config *c, struct ocf_state *s, int running,
     char *err, size_t errlen)
 {
-	char merge[1100];
+	char merge[OCF_FENCE_PATCH_ROOM(sizeof(s->hot_fence))];
 
 	if (s->hot_fence[0] == '\0')
 		return 0;

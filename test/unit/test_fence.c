@@ -162,6 +162,37 @@ test_patch_for_the_gateway(void **unused)
 	assert_string_equal(buf, "{}");
 }
 
+/* the worst record that fits the state's HOT_FENCE (511 bytes): a new
+ * channel of the shortest ids in every item; its patch fits in
+ * OCF_FENCE_PATCH_ROOM (hot.c held 1100 bytes, and said "bad HOT_FENCE") */
+static void
+test_patch_room(void **unused)
+{
+	static const char ids[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.@+";
+	char rec[512], item[16], buf[OCF_FENCE_PATCH_ROOM(sizeof(rec))];
+	size_t used = 0, n = strlen(ids);
+	int i, len;
+
+	(void)unused;
+	rec[0] = '\0';
+	for (i = 0;; i++) {
+		if (i < (int)n)
+			snprintf(item, sizeof(item), "%c/a:k ", ids[i]);
+		else
+			snprintf(item, sizeof(item), "%c%c/a:k ",
+			    ids[i / n - 1], ids[i % n]);
+		if (used + strlen(item) >= sizeof(rec))
+			break;
+		memcpy(rec + used, item, strlen(item) + 1);
+		used += strlen(item);
+	}
+	len = ocf_fence_patch(rec, buf, sizeof(buf));
+	assert_true(len > 1100);
+	assert_true((size_t)len < sizeof(buf));
+	assert_int_equal(ocf_fence_patch(rec, buf, (size_t)len), -1);
+}
+
 /* JSON5 (comments, trailing commas) is the gateway's, not ours: refused
  * with a reason, never half edited */
 static void
@@ -249,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_undo_in_the_file_restores_it),
 		cmocka_unit_test(test_undo_leaves_what_changed),
 		cmocka_unit_test(test_patch_for_the_gateway),
+		cmocka_unit_test(test_patch_room),
 		cmocka_unit_test(test_refuses_what_it_cannot_keep),
 		cmocka_unit_test(test_reason_is_one_line),
 		cmocka_unit_test(test_record_walk),
