@@ -49,15 +49,6 @@ ocf_arbiter_parse_holder(const char *value, int *priority, char *name,
 	return 0;
 }
 
-/* the holder's name goes to logs and the state: no control characters
- * from whoever could write the key */
-static void
-printable(char *s)
-{
-	for (; *s != '\0'; s++)
-		if (ocf_is_control(*s))
-			*s = '?';
-}
 
 /* record what the check saw: the holder, our token */
 static int
@@ -329,7 +320,7 @@ observe(const struct ocf_config *c, struct ocf_arbiter *a, const char *me,
 	    hv.found && strcmp(hv.value, me) != 0;
 	if (f->handover) {
 		snprintf(a->asker, sizeof(a->asker), "%s", hv.value);
-		printable(a->asker);
+		ocf_text_clean(a->asker);
 	}
 }
 
@@ -393,7 +384,7 @@ ocf_arbiter_tick(const struct ocf_config *c, struct ocf_arbiter *a,
 		if (kv.found) {
 			ocf_arbiter_parse_holder(kv.value, &prio, holder,
 			    sizeof(holder));
-			printable(holder);
+			ocf_text_clean(holder);
 		}
 		t->verdict = kv.found ? OCF_OK : OCF_CRITICAL;
 		snprintf(t->reason, sizeof(t->reason), kv.found ? "leader "

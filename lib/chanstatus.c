@@ -8,23 +8,14 @@
 #include <string.h>
 
 #include "chanstatus.h"
-
-/* what the gateway sent reaches logs, the state file and webhooks:
- * control characters become '?' */
-static void
-clean(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
+#include "syntax.h"
 
 /* a string of the reply, cut to len, cleaned */
 static void
 copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src != NULL ? src : "");
-	clean(dst);
+	ocf_text_clean(dst);
 }
 
 /* a member that is false (absent or anything else is not) */
@@ -93,7 +84,7 @@ ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
 	if (root == NULL) {
 		/* jansson quotes the bytes near the error */
 		snprintf(err, errlen, "not JSON: %s", je.text);
-		clean(err);
+		ocf_text_clean(err);
 		return -1;
 	}
 	payload = json_object_get(root, "payload");
@@ -104,7 +95,7 @@ ocf_chan_parse(const char *body, size_t len, struct ocf_chan_status *cs,
 
 		snprintf(err, errlen, "the gateway says: %s",
 		    m != NULL ? m : "not ok");
-		clean(err);
+		ocf_text_clean(err);
 		rc = -2;
 	} else if (!json_is_true(json_object_get(root, "ok"))) {
 		snprintf(err, errlen, "no \"ok\":true in the reply");

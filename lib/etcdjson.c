@@ -14,15 +14,7 @@
 
 #include "base64.h"
 #include "etcdjson.h"
-
-/* what etcd sent reaches logs: control characters become '?' */
-static void
-clean(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
+#include "syntax.h"
 
 /*
  * The message of an error reply: {"error":"...","code":N,"message":"..."}
@@ -68,7 +60,7 @@ load(const char *body, size_t len, size_t flags, int header, char *err,
 		snprintf(err, errlen, "not an etcd reply");
 	} else if ((m = error_message(root)) != NULL) {
 		snprintf(err, errlen, "%s", m);
-		clean(err);
+		ocf_text_clean(err);
 	} else if (header && !json_is_object(json_object_get(root, "header"))) {
 		snprintf(err, errlen, "not an etcd reply (no header)");
 	} else {
@@ -181,7 +173,7 @@ ocf_etcd_parse_error(const char *body, size_t len, char *msg, size_t msglen)
 	root = json_loadb(body, len, JSON_DISABLE_EOF_CHECK, NULL);
 	if (json_is_object(root) && (m = error_message(root)) != NULL) {
 		snprintf(msg, msglen, "%s", m);
-		clean(msg);
+		ocf_text_clean(msg);
 		rc = 0;
 	}
 	json_decref(root);

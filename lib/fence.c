@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fence.h"
+#include "syntax.h"
 
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(17))
 
@@ -27,11 +28,8 @@ ocf_fence_id_ok(const char *id)
 static void
 clean(char *err, size_t errlen)
 {
-	if (errlen == 0)
-		return;
-	for (; *err != '\0'; err++)
-		if ((unsigned char)*err < 0x20 || *err == 0x7f)
-			*err = '?';
+	if (errlen > 0)
+		ocf_text_clean(err);
 }
 
 static int

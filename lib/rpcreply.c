@@ -3,16 +3,14 @@
 #include <string.h>
 
 #include "rpcreply.h"
+#include "syntax.h"
 
-/* what the gateway says reaches logs and the state file: control
- * characters become '?' */
+/* what the gateway says reaches logs and the state file, one line */
 static void
 copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src != NULL ? src : "");
-	for (; *dst != '\0'; dst++)
-		if ((unsigned char)*dst < 0x20 || *dst == 0x7f)
-			*dst = '?';
+	ocf_text_clean(dst);
 }
 
 int

@@ -24,6 +24,14 @@ ocf_has_control(const char *v)
 	return 0;
 }
 
+void
+ocf_text_clean(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			*s = '?';
+}
+
 /* n bytes of h (h[n] is ']' or NUL): addr or addr%zone */
 static int
 valid_ipv6(const char *h, size_t n)

@@ -10,10 +10,10 @@ sources() {
 	health)	echo health ;;
 	split)	echo cmdline ;;
 	knownhosts)	echo knownhosts base64 ;;
-	chanstatus)	echo chanstatus ;;
-	etcdjson)	echo etcdjson base64 ;;
-	rpcreply)	echo rpcreply ;;
-	fence)	echo fence ;;
+	chanstatus)	echo chanstatus syntax ;;
+	etcdjson)	echo etcdjson base64 syntax ;;
+	rpcreply)	echo rpcreply syntax ;;
+	fence)	echo fence syntax ;;
 	esac
 }
 libs() {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "syntax.h"
 
 static struct ocf_config c;
 static char err[OCF_ERRLEN];
@@ -1543,6 +1544,18 @@ test_finish_hot_needs_channels(void **state)
 	assert_int_equal(finish(0), 0);
 }
 
+/* what other programs send is made one line before a log or the state
+ * file sees it: control characters (tab too) become '?', UTF-8 stays */
+static void
+test_text_clean(void **unused)
+{
+	char s[] = "a\tb\nc\177d\001e \303\251";
+
+	(void)unused;
+	ocf_text_clean(s);
+	assert_string_equal(s, "a?b?c?d?e \303\251");
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int
@@ -1550,6 +1563,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_key_table),
+		T(test_text_clean),
 		T(test_defaults_listed),
 		T(test_defaults_fields),
 		T(test_value_round_trip),
