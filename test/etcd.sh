@@ -433,6 +433,16 @@ etcd_node_ns() {
 	}
 }
 
+# _etcdctl NAME ENDPOINTS DIAL_TIMEOUT COMMAND_TIMEOUT ARGS...
+# etcdctl (API 3) in NAME's namespace, in an empty environment
+_etcdctl() {
+	_etcd_c_ns=$1 _etcd_c_ep=$2 _etcd_c_dial=$3 _etcd_c_cmd=$4
+	shift 4
+	etcd_in "$_etcd_c_ns" env -i PATH="$_etcd_path" ETCDCTL_API=3 etcdctl \
+		--endpoints="$_etcd_c_ep" --dial-timeout="$_etcd_c_dial" \
+		--command-timeout="$_etcd_c_cmd" "$@"
+}
+
 # etcdctl_at NAME ARGS...
 # etcdctl (API 3) in NAME's namespace against ETCD_ENDPOINTS, with
 # --dial-timeout ETCD_DIAL_TIMEOUT and --command-timeout ETCD_CMD_TIMEOUT,
@@ -441,9 +451,8 @@ etcdctl_at() {
 	[ $# -ge 2 ] || bail_out 'usage: etcdctl_at NAME ARGS...'
 	_etcd_at=$1
 	shift
-	etcd_in "$_etcd_at" env -i PATH="$_etcd_path" ETCDCTL_API=3 etcdctl \
-		--endpoints="$ETCD_ENDPOINTS" --dial-timeout="$ETCD_DIAL_TIMEOUT" \
-		--command-timeout="$ETCD_CMD_TIMEOUT" "$@"
+	_etcdctl "$_etcd_at" "$ETCD_ENDPOINTS" "$ETCD_DIAL_TIMEOUT" \
+		"$ETCD_CMD_TIMEOUT" "$@"
 }
 
 # _etcd_known NAME: true if NAME is a member or a node of this run
@@ -465,9 +474,7 @@ etcdctl_member() {
 	[ $# -ge 2 ] || bail_out 'usage: etcdctl_member I ARGS...'
 	_etcd_em=$1
 	shift
-	etcd_in "m$_etcd_em" env -i PATH="$_etcd_path" ETCDCTL_API=3 etcdctl \
-		--endpoints="http://$ETCD_NET.$_etcd_em:2379" --dial-timeout=1s \
-		--command-timeout=1s "$@"
+	_etcdctl "m$_etcd_em" "http://$ETCD_NET.$_etcd_em:2379" 1s 1s "$@"
 }
 
 # _etcd_port NAME up|down: set v-NAME in the hub
@@ -544,9 +551,7 @@ etcd_member_start() {
 
 # _etcd_all_healthy: etcdctl endpoint health, from the hub, for every member
 _etcd_all_healthy() {
-	etcd_in hub env -i PATH="$_etcd_path" ETCDCTL_API=3 etcdctl \
-		--endpoints="$ETCD_ENDPOINTS" --dial-timeout=1s \
-		--command-timeout=1s endpoint health >/dev/null 2>&1
+	_etcdctl hub "$ETCD_ENDPOINTS" 1s 1s endpoint health >/dev/null 2>&1
 }
 
 # etcd_healthy [SECONDS]: wait (default 20 s) until every member answers
